@@ -1,0 +1,49 @@
+"""Exit codes and the errors chipcalc reports to its users.
+
+Every error carries the text the user sees; the CLI's one error boundary
+prints it and exits with the error's code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    CHECK_FAILED = 1
+    """A check found something: an invalid scenario for `validate`, a stale report, a change."""
+    CANNOT_RUN = 2
+    """Bad arguments, an unreadable file or (for every command but `validate`) an invalid scenario."""
+
+
+class ChipcalcError(Exception):
+    """An error whose message is meant for the user."""
+
+    exit_code = ExitCode.CANNOT_RUN
+
+
+class UsageError(ChipcalcError):
+    """A bad argument or option."""
+
+
+class Problem:
+    """One thing wrong with a scenario, at the place it was written."""
+
+    __slots__ = ("where", "path", "message")
+
+    def __init__(self, where: str, path: str, message: str) -> None:
+        self.where = where
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.path}: {self.message}" if self.path else f"{self.where}: {self.message}"
+
+
+class ScenarioError(ChipcalcError):
+    """A scenario that cannot be read or is invalid: every problem found, at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))

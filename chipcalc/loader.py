@@ -1,0 +1,700 @@
+"""YAML scenario files -> validated `Scenario` values.
+
+The only module that touches YAML. It reads files safely, keeps the file,
+line and column of every value, applies `extends` and `--set`, and checks
+the whole scenario against the specs in `scenario.py`, reporting every
+problem at once. Past this module nothing checks for missing keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import Problem, ScenarioError, UsageError
+from .scenario import REQUIRED, Assumptions, Chip, Mark, Order, Platform, Scenario, Spec, specs
+from .values import DISTRIBUTIONS, Money, Uncertain, describe, parse_money, parse_number, parse_rate, split_range
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Scenario files are small; a larger file is a mistake, not a scenario."""
+
+DEFAULT_NAME = "h200-2026"
+DEFAULT_LABEL = f"(built-in {DEFAULT_NAME}.yaml)"
+
+_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SET_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
+
+# Containers that remember where each of their values was written ----------
+
+
+class MDict(dict):
+    """A mapping from a file, with the mark of itself and of each value."""
+
+    mark: Mark
+    marks: dict
+
+
+class MList(list):
+    """A list from a file, with the mark of itself and of each item."""
+
+    mark: Mark
+    marks: list
+
+
+def _mdict(mark: Mark, items: Iterable[tuple[Any, Any, Mark]] = ()) -> MDict:
+    result = MDict()
+    result.mark, result.marks = mark, {}
+    for key, value, value_mark in items:
+        result[key] = value
+        result.marks[key] = value_mark
+    return result
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader (libyaml when present) that keeps marks and refuses duplicate keys."""
+
+    label = "?"
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def construct_marked_mapping(self, node: yaml.MappingNode) -> MDict:
+        explicit = {id(pair[0]) for pair in node.value}
+        self.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first
+        result = _mdict(self.mark(node))
+        first_seen: dict = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (dict, list)):
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be a plain word, not a mapping or list",
+                    problem_mark=key_node.start_mark,
+                )
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in first_seen and id(key_node) in explicit and first_seen[key]:
+                earlier = first_seen[key]
+                raise _DuplicateKey(
+                    problem=f"duplicate key '{key}' (first given at line {earlier.line}); "
+                    "YAML would silently keep only the last one: remove one of them",
+                    problem_mark=key_node.start_mark,
+                )
+            first_seen[key] = self.mark(key_node) if id(key_node) in explicit else None
+            result[key] = self.construct_object(value_node, deep=True)
+            result.marks[key] = self.mark(value_node)
+        return result
+
+    def construct_marked_sequence(self, node: yaml.SequenceNode) -> MList:
+        result = MList(self.construct_object(child, deep=True) for child in node.value)
+        result.mark = self.mark(node)
+        result.marks = [self.mark(child) for child in node.value]
+        return result
+
+
+_MarkingLoader.add_constructor("tag:yaml.org,2002:map", _MarkingLoader.construct_marked_mapping)
+_MarkingLoader.add_constructor("tag:yaml.org,2002:seq", _MarkingLoader.construct_marked_sequence)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text, keeping marks; raise ScenarioError with FILE:LINE:COL."""
+    loader = _MarkingLoader(text)
+    loader.label = label
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
+        message = error.problem or error.context or "is not valid YAML"
+        if "\\t" in message or "tab" in message.lower():
+            message += " (indent with spaces: YAML does not allow tabs there)"
+        if isinstance(error, yaml.constructor.ConstructorError) and "tag" in message:
+            message = f"{message.rstrip('.')}: scenario files may use only plain YAML values"
+        elif not isinstance(error, _DuplicateKey):
+            message = f"invalid YAML: {message}"
+        raise ScenarioError([Problem(where, "", message)]) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError([Problem(f"{label}:1:1", "", f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(f"{label}:1:1", "", "is nested too deeply to be a scenario")]) from None
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path, label: str) -> str:
+    """The text of a scenario file, or a ScenarioError saying why not."""
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(label, "", message)])
+
+    try:
+        if path.is_dir():
+            raise fail("is a directory, not a scenario file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise fail(f"is {path.stat().st_size / 1e6:.0f} MB; scenario files are limited to "
+                       f"{MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("cannot be read (permission denied)") from None
+    except OSError as error:
+        raise fail(f"cannot be read ({error.strerror or error})") from None
+    return decode(data, label)
+
+
+def decode(data: bytes, label: str) -> str:
+    if b"\0" in data:
+        raise ScenarioError([Problem(label, "", "is a binary file, not a YAML scenario")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(f"{label}:{line}:{column}", "", "is not UTF-8 text: save the file as UTF-8")]
+        ) from None
+
+
+# Reading files, with extends ----------------------------------------------
+
+
+class ScenarioLoader:
+    """Loads scenarios, reading each file (and so each shared parent) once."""
+
+    def __init__(self) -> None:
+        self._trees: dict[str, Any] = {}
+
+    def load(self, path: str | os.PathLike | None, sets: Iterable[str] = ()) -> Scenario:
+        """Load, merge, override and validate one scenario (the built-in one when `path` is None)."""
+        if path is None:
+            text = resources.files("chipcalc").joinpath("default.yaml").read_text("utf-8")
+            tree, label, stem = parse_yaml(text, DEFAULT_LABEL), DEFAULT_LABEL, DEFAULT_NAME
+            tree = self._check_root(tree, label)
+        else:
+            label = os.fspath(path)
+            stem = Path(label).stem
+            tree = self._resolve(Path(label), label, ())
+        tree = apply_sets(tree, sets)
+        return build_scenario(tree, label, stem)
+
+    def _read(self, path: Path, label: str) -> Any:
+        key = os.path.realpath(path)
+        if key not in self._trees:
+            self._trees[key] = self._check_root(parse_yaml(read_text(path, label), label), label)
+        return self._trees[key]
+
+    @staticmethod
+    def _check_root(tree: Any, label: str) -> MDict:
+        if tree is None:
+            raise ScenarioError([Problem(f"{label}:1:1", "", "is empty: a scenario needs at least `chips:`")])
+        if not isinstance(tree, dict):
+            raise ScenarioError([Problem(
+                f"{label}:1:1", "",
+                f"must be a mapping of keys (name, assumptions, chips, orders, ...), not {describe(tree)}",
+            )])
+        return tree
+
+    def _resolve(self, path: Path, label: str, chain: tuple[str, ...]) -> MDict:
+        tree = self._read(path, label)
+        parent_ref = tree.get("extends")
+        if parent_ref is None:
+            return tree
+        where = str(tree.marks["extends"])
+        if not isinstance(parent_ref, str) or not parent_ref.strip():
+            raise ScenarioError([Problem(where, "extends", "must be the path of a parent scenario file")])
+        parent_path = path.parent / parent_ref
+        parent_label = os.path.normpath(os.path.join(os.path.dirname(label), parent_ref))
+        real = os.path.realpath(path)
+        if os.path.realpath(parent_path) in chain + (real,):
+            cycle = [*chain, real, os.path.realpath(parent_path)]
+            start = cycle.index(os.path.realpath(parent_path))
+            names = " -> ".join(os.path.relpath(p) for p in cycle[start:])
+            raise ScenarioError([Problem(where, "extends", f"extends in a cycle: {names}")])
+        if not parent_path.is_file() and not parent_path.is_dir():
+            raise ScenarioError([Problem(where, "extends", f"parent scenario {parent_label} does not exist")])
+        try:
+            parent = self._resolve(parent_path, parent_label, chain + (real,))
+        except ScenarioError as error:
+            if all(problem.where.startswith(parent_label) and ":" not in problem.where[len(parent_label):]
+                   for problem in error.problems):
+                # The parent could not be read at all: say where it was named.
+                raise ScenarioError([Problem(where, "extends", f"{parent_label} {p.message}")
+                                     for p in error.problems]) from None
+            raise
+        merged = merge(parent, tree)
+        del merged["extends"], merged.marks["extends"]
+        merged.pop("name", None) if "name" not in tree else None
+        return merged
+
+
+def merge(parent: MDict, child: MDict) -> MDict:
+    """`child` laid over `parent`: mappings merge key by key, the rest is replaced whole."""
+    result = _mdict(child.mark, ((k, v, parent.marks[k]) for k, v in parent.items()))
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+        result.marks[key] = child.marks[key]
+    return result
+
+
+# --set ------------------------------------------------------------------
+
+
+def apply_sets(tree: MDict, sets: Iterable[str]) -> MDict:
+    """Lay each `PATH=VALUE` over the tree, as if it had been in the file."""
+    for index, assignment in enumerate(sets, start=1):
+        path, sep, text = assignment.partition("=")
+        path = path.strip()
+        if not sep or not path:
+            raise UsageError(f"--set {assignment!r}: expected PATH=VALUE, e.g. chips.h200.levy_rate=30%")
+        tokens = _set_tokens(path)
+        mark = Mark("--set", index, len(path) + 2)
+        value = _set_value(text, mark)
+        tree = _set_at(tree, tokens, value, mark, path)
+    return tree
+
+
+def _set_tokens(path: str) -> list[str | int]:
+    tokens: list[str | int] = []
+    position = 0
+    for match in _SET_TOKEN.finditer(path):
+        if match.start() != position or (match.group(0).startswith(".") and position == 0):
+            break
+        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        position = match.end()
+    if position != len(path):
+        raise UsageError(f"--set {path}: not a path; write it as in error messages, e.g. "
+                         "chips.h200.levy_rate or orders[0].units")
+    return tokens
+
+
+def _set_value(text: str, mark: Mark) -> Any:
+    try:
+        value = parse_yaml(text, mark.file) if text.strip() else None
+    except ScenarioError:
+        return text.strip()
+    return text.strip() if isinstance(value, (datetime.date,)) else value
+
+
+def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: str) -> MDict:
+    """A copy of `tree` with `value` at `tokens`, copying only along the path."""
+    section: Any = Scenario
+    node: Any = tree
+    spine: list[tuple[Any, str | int]] = []
+    for depth, token in enumerate(tokens):
+        last = depth == len(tokens) - 1
+        section, allowed = _step(section, token, node)
+        if allowed is not None:
+            raise UsageError(_unknown_path(path, tree, allowed))
+        spine.append((node, token))
+        if last:
+            break
+        child = node.get(token) if isinstance(node, dict) else (
+            node[token] if isinstance(node, list) and token < len(node) else None)
+        if child is None:
+            child = _mdict(mark)
+        node = child
+    # Rebuild the spine bottom-up with copies, so cached files stay untouched.
+    new_value = value
+    for container, token in reversed(spine):
+        if isinstance(container, list):
+            copy = MList(container)
+            copy.mark, copy.marks = container.mark, list(container.marks)
+            copy[token] = new_value
+            copy.marks[token] = mark
+        else:
+            copy = _mdict(container.mark, ((k, v, container.marks[k]) for k, v in container.items()))
+            copy[token] = new_value
+            copy.marks[token] = mark
+        new_value = copy
+    return new_value
+
+
+def _step(section: Any, token: str | int, node: Any) -> tuple[Any, list[str] | None]:
+    """The section below `token`, or the valid choices when `token` is not one."""
+    if isinstance(section, type):  # a record: its keys are fixed
+        own = specs(section)
+        if token not in own:
+            return None, list(own)
+        spec = own[token][1]
+        return (spec if spec.kind in ("records", "list", "numbers", "record") else "leaf"), None
+    if isinstance(section, Spec):
+        if section.kind == "record":
+            return _step(section.item, token, node)
+        if section.kind == "records":
+            keys = list(node) if isinstance(node, dict) else []
+            return (section.item, None) if token in keys else (None, keys)
+        if section.kind == "list":
+            size = len(node) if isinstance(node, list) else 0
+            return (section.item, None) if isinstance(token, int) and token < size else (
+                None, [f"[{i}]" for i in range(size)])
+        if section.kind == "numbers":
+            valid = token in section.choices if section.choices else bool(_CURRENCY.match(str(token)))
+            return ("leaf", None) if valid else (None, list(section.choices or ["CNY"]))
+    return None, []
+
+
+def _unknown_path(path: str, tree: MDict, allowed: list[str]) -> str:
+    candidates = list(_paths(Scenario, tree, ""))
+    near = difflib.get_close_matches(path, candidates, n=3, cutoff=0.5)
+    hint = f"; nearest valid paths: {', '.join(near)}" if near else ""
+    return f"--set {path}: no such path in a scenario{hint}"
+
+
+def _paths(section: Any, node: Any, prefix: str) -> Iterable[str]:
+    """Every path a --set may name in this scenario."""
+    own = specs(section)
+    for key, (_, spec) in own.items():
+        path = f"{prefix}{key}"
+        child = node.get(key) if isinstance(node, dict) else None
+        if spec.kind == "record":
+            yield from _paths(spec.item, child, path + ".")
+        elif spec.kind == "records":
+            for name in child or {}:
+                yield from _paths(spec.item, child[name], f"{path}.{name}.")
+        elif spec.kind == "list":
+            for i, item in enumerate(child or []):
+                yield from _paths(spec.item, item, f"{path}[{i}].")
+        elif spec.kind == "numbers":
+            yield from (f"{path}.{name}" for name in (spec.choices or (child or {})))
+        else:
+            yield path
+
+
+# Validation ---------------------------------------------------------------
+
+
+def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
+    """Check the whole tree and build the Scenario, or raise every problem at once."""
+    return _Builder(label).scenario(tree, stem)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
+@dataclass
+class _Builder:
+    label: str
+
+    def __post_init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.origins: dict[str, Mark] = {}
+        self.ranges: list[tuple[str, Uncertain]] = []
+        self.fx: dict[str, float] = {}
+
+    def problem(self, mark: Mark, path: str, message: str) -> None:
+        self.problems.append(Problem(str(mark), path, message))
+
+    def scenario(self, tree: MDict, stem: str) -> Scenario:
+        self.fx = self._peek_fx(tree)
+        values = self.record(Scenario, tree, "")
+        if values is None:
+            raise ScenarioError(self.problems)
+        values["name"] = values["name"] or stem
+        assumptions = values["assumptions"]
+        if assumptions is not None:
+            self._check_chips(values["chips"] or {}, values["platforms"] or {}, assumptions, tree)
+        values["orders"] = self._check_orders(values["orders"] or (), values["chips"] or {}, tree)
+        if self.problems:
+            self.problems.sort(key=_problem_order)
+            raise ScenarioError(self.problems)
+        values["file"] = self.label
+        values["ranges"] = tuple(self.ranges)
+        values["origins"] = self.origins
+        return Scenario(**values)
+
+    @staticmethod
+    def _peek_fx(tree: MDict) -> dict[str, float]:
+        """The exchange rates, read early because money anywhere may need them."""
+        assumptions = tree.get("assumptions")
+        fx = assumptions.get("fx") if isinstance(assumptions, dict) else None
+        rates = {}
+        for code, raw in (fx.items() if isinstance(fx, dict) else ()):
+            try:
+                rate = parse_number(raw)
+            except ValueError:
+                continue
+            if rate > 0:
+                rates[str(code)] = rate
+        return rates
+
+    # Sections
+
+    def record(self, cls: type, node: Any, path: str, mark: Mark | None = None, **given: Any) -> dict | None:
+        own = specs(cls)
+        mark = mark or getattr(node, "mark", Mark(self.label, 1, 1))
+        if not isinstance(node, dict):
+            self.problem(mark, path or "(top level)",
+                         f"must be a mapping with keys such as {', '.join(list(own)[:4])} (got {describe(node)})")
+            return None
+        for key in node:
+            if key not in own:
+                self.problem(node.marks[key], _join(path, key), "unknown key" + did_you_mean(key, own)
+                             + ("" if did_you_mean(key, own) else f"; valid keys: {', '.join(own)}"))
+        values: dict[str, Any] = dict(given)
+        for key, (attr, spec) in own.items():
+            sub = _join(path, key)
+            raw = node.get(key)
+            if raw is None:
+                if spec.default is REQUIRED:
+                    where = node.marks[key] if key in node else node.mark
+                    self.problem(where, sub, "is required" if key in node else f"missing required key '{key}'")
+                    values[attr] = None
+                else:
+                    values[attr] = self.default(spec, sub, node.mark)
+            else:
+                values[attr] = self.value(spec, raw, sub, node.marks[key])
+        return values
+
+    def default(self, spec: Spec, path: str, mark: Mark) -> Any:
+        if spec.kind == "record":
+            values = self.record(spec.item, _mdict(mark), path)
+            return spec.item(**values) if values is not None else None
+        if spec.kind == "list":
+            return ()
+        return dict(spec.default) if isinstance(spec.default, dict) else spec.default
+
+    def value(self, spec: Spec, raw: Any, path: str, mark: Mark) -> Any:
+        self.origins[path] = mark
+        kind = spec.kind
+        if kind == "record":
+            values = self.record(spec.item, raw, path, mark)
+            return None if values is None else spec.item(**values)
+        if kind == "records":
+            return self.records(spec, raw, path, mark)
+        if kind == "list":
+            return self.items(spec, raw, path, mark)
+        if kind == "numbers":
+            return self.numbers(spec, raw, path, mark)
+        if spec.numeric:
+            return self.numeric(spec, raw, path, mark)
+        if kind == "date":
+            return self.date(raw, path, mark)
+        if isinstance(raw, (dict, list)) or isinstance(raw, bool):
+            self.problem(mark, path, f"must be text (got {describe(raw)})")
+            return None
+        value = str(raw)
+        if kind == "choice" and value not in spec.choices:
+            self.problem(mark, path, f"must be one of {', '.join(spec.choices)} (got {describe(raw)})"
+                         + did_you_mean(value, spec.choices))
+            return None
+        return value
+
+    def _has_problem(self, path: str) -> bool:
+        return any(p.path == path or p.path.startswith(path + ".") or p.path.startswith(path + "[")
+                   for p in self.problems)
+
+    def records(self, spec: Spec, raw: Any, path: str, mark: Mark) -> dict[str, Any]:
+        if not isinstance(raw, dict) or not raw:
+            self.problem(mark, path, f"must be a mapping of {spec.key} by key (got {describe(raw)})"
+                         if not isinstance(raw, dict) else "must list at least one entry")
+            return {}
+        result = {}
+        for key, node in raw.items():
+            sub = _join(path, key)
+            if not _KEY.match(key):
+                self.problem(raw.marks[key], sub, "a key may use only letters, digits, '_' and '-'")
+                continue
+            self.origins[sub] = raw.marks[key]
+            values = self.record(spec.item, node, sub, raw.marks[key], key=key)
+            if values is not None:
+                result[key] = values
+        return {key: spec.item(**values) for key, values in result.items()}
+
+    def items(self, spec: Spec, raw: Any, path: str, mark: Mark) -> tuple:
+        if not isinstance(raw, list):
+            self.problem(mark, path, f"must be a list of {spec.key} (got {describe(raw)})")
+            return ()
+        result = []
+        for index, node in enumerate(raw):
+            sub = f"{path}[{index}]"
+            self.origins[sub] = raw.marks[index]
+            values = self.record(spec.item, node, sub, raw.marks[index])
+            if values is not None:
+                result.append(spec.item(**values))
+        return tuple(result)
+
+    def numbers(self, spec: Spec, raw: Any, path: str, mark: Mark) -> dict[str, float]:
+        if not isinstance(raw, dict):
+            example = "{bf16: 989, fp8: 1979}" if spec.choices else "{CNY: 0.139}"
+            self.problem(mark, path, f"must be a mapping of {spec.names} to numbers, e.g. {example} "
+                         f"(got {describe(raw)})")
+            return {}
+        result = {}
+        for name, value in raw.items():
+            sub = _join(path, name)
+            if spec.choices and name not in spec.choices:
+                self.problem(raw.marks[name], sub, f"unknown {spec.names}" + (did_you_mean(name, spec.choices)
+                             or f"; one of {', '.join(spec.choices)}"))
+                continue
+            if not spec.choices and not _CURRENCY.match(name):
+                self.problem(raw.marks[name], sub, f"a {spec.names} must be a three-letter code such as CNY")
+                continue
+            number = self.numeric(spec, value, sub, raw.marks[name], kind="number")
+            self.origins[sub] = raw.marks[name]
+            if number is not None:
+                result[name] = number
+        return result
+
+    def date(self, raw: Any, path: str, mark: Mark) -> str | None:
+        if isinstance(raw, datetime.datetime):
+            return raw.date().isoformat()
+        if isinstance(raw, datetime.date):
+            return raw.isoformat()
+        try:
+            return datetime.date.fromisoformat(str(raw)).isoformat()
+        except ValueError:
+            self.problem(mark, path, f"must be a date such as 2026-01-15 (got {describe(raw)})")
+            return None
+
+    # Numbers, rates, money, and uncertain ranges of them
+
+    def numeric(self, spec: Spec, raw: Any, path: str, mark: Mark, kind: str | None = None) -> float | None:
+        parse = {"number": parse_number, "rate": parse_rate, "money": self.usd}[kind or spec.kind]
+        try:
+            if isinstance(raw, dict):
+                uncertain = self.uncertain(raw, parse)
+            elif isinstance(raw, str) and (ends := split_range(raw)):
+                uncertain = Uncertain(parse(ends[0]), parse(ends[1]), dist="lognormal")
+                _check_uncertain(uncertain)
+            else:
+                value = parse(raw)
+                if (violation := spec.violation(value)):
+                    raise ValueError(violation)
+                return value
+            for name in ("low", "mode", "high"):
+                bound = getattr(uncertain, name)
+                if bound is not None and (violation := spec.violation(bound)):
+                    raise ValueError(f"{name} {violation}")
+        except ValueError as error:
+            self.problem(mark, path, str(error))
+            return None
+        self.ranges.append((path, uncertain))
+        return uncertain.point
+
+    def uncertain(self, raw: dict, parse) -> Uncertain:
+        unknown = [key for key in raw if key not in ("low", "high", "mode", "dist")]
+        if unknown:
+            raise ValueError(f"unknown key '{unknown[0]}' in a range; a range has low, high, "
+                             "and optionally mode and dist")
+        missing = [key for key in ("low", "high") if key not in raw]
+        if missing:
+            raise ValueError(f"a range needs {' and '.join(missing)}, e.g. {{low: 28k, high: 36k}}")
+        dist = raw.get("dist", "triangular" if "mode" in raw else "uniform")
+        if dist not in DISTRIBUTIONS:
+            raise ValueError(f"dist must be one of {', '.join(DISTRIBUTIONS)} (got {describe(dist)})"
+                             + did_you_mean(str(dist), DISTRIBUTIONS))
+        mode = parse(raw["mode"]) if "mode" in raw else None
+        uncertain = Uncertain(parse(raw["low"]), parse(raw["high"]), mode, dist)
+        _check_uncertain(uncertain)
+        return uncertain
+
+    def usd(self, raw: Any) -> float:
+        money: Money = parse_money(raw)
+        if money.currency == "USD":
+            return money.amount
+        if money.currency not in self.fx:
+            raise ValueError(f"is in {money.currency}, which has no exchange rate: add "
+                             f"assumptions.fx.{money.currency} (USD per {money.currency})")
+        return money.amount * self.fx[money.currency]
+
+    # Cross-checks
+
+    def _check_chips(self, chips: dict, platforms: dict, assumptions: Assumptions, tree: MDict) -> None:
+        """Fill each chip's defaults that depend on others, and check its platform and precision."""
+        nodes = tree.get("chips") if isinstance(tree.get("chips"), dict) else {}
+        for key, chip in list(chips.items()):
+            node = nodes.get(key)
+            path = f"chips.{key}"
+            where = node.mark if isinstance(node, dict) else Mark(self.label, 1, 1)
+            updates = {}
+            if chip.name is None:
+                updates["name"] = key
+            if chip.platform is None:
+                updates["platform"] = assumptions.incumbent_platform
+            platform = updates.get("platform", chip.platform)
+            if platform != assumptions.incumbent_platform and platform not in platforms:
+                self.problem(node.marks.get("platform", where), f"{path}.platform",
+                             f"platform '{platform}' has no entry under platforms: add "
+                             f"platforms.{platform}.migration_cost (the cost of leaving "
+                             f"{assumptions.incumbent_platform}), 0 if there is none")
+            if chip.tflops is not None and chip.tflops and assumptions.precision not in chip.tflops \
+                    and not self._has_problem(f"{path}.tflops"):
+                self.problem(node.marks.get("tflops", where), f"{path}.tflops",
+                             f"has no {assumptions.precision} entry, the scenario's precision: add "
+                             f"tflops.{assumptions.precision} or change assumptions.precision")
+            elif chip.tflops == {} and "tflops" in node and not self._has_problem(f"{path}.tflops"):
+                self.problem(node.marks["tflops"], f"{path}.tflops", "must give at least one precision")
+            if updates:
+                chips[key] = replace(chip, **updates)
+
+    def _check_orders(self, orders: tuple, chips: dict, tree: MDict) -> tuple[Order, ...]:
+        """Check each order's chip and quantity, and name the unnamed ones."""
+        nodes = tree.get("orders") if isinstance(tree.get("orders"), list) else []
+        seen: dict[str, int] = {}
+        named = []
+        for index, order in enumerate(orders):
+            path = f"orders[{index}]"
+            node = nodes[index] if index < len(nodes) and isinstance(nodes[index], dict) else _mdict(
+                Mark(self.label, 1, 1))
+            if order.chip is not None and chips and order.chip not in chips:
+                self.problem(node.marks.get("chip", node.mark), f"{path}.chip",
+                             f"no chip '{order.chip}' in this scenario" + (did_you_mean(order.chip, chips)
+                             or f"; chips: {', '.join(chips)}"))
+            given = [key for key in ("units", "budget") if key in node]
+            if len(given) == 2:
+                self.problem(node.marks["budget"], path, "give units or budget, not both")
+            elif not given:
+                self.problem(node.mark, path, "missing units or budget: give one, e.g. units: 400k")
+            name = order.name or f"order-{index + 1}"
+            if name in seen:
+                self.problem(node.marks.get("name", node.mark), f"{path}.name",
+                             f"order name '{name}' is already used by orders[{seen[name]}]")
+            seen.setdefault(name, index)
+            named.append(replace(order, name=name))
+        return tuple(named)
+
+
+def _check_uncertain(uncertain: Uncertain) -> None:
+    if not uncertain.low < uncertain.high:
+        raise ValueError("a range's low must be below its high")
+    if uncertain.mode is not None and not uncertain.low <= uncertain.mode <= uncertain.high:
+        raise ValueError("a range's mode must lie between its low and its high")
+    if uncertain.mode is not None and uncertain.dist != "triangular":
+        raise ValueError(f"mode applies only to a triangular range (this one is {uncertain.dist})")
+    if uncertain.dist == "lognormal" and uncertain.low <= 0:
+        raise ValueError("a lognormal range needs a positive low")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _problem_order(problem: Problem) -> tuple:
+    file, _, rest = problem.where.partition(":")
+    line, _, column = rest.partition(":")
+    return (file, int(line or 0), int(column or 0))
+
+
+def load_scenario(path: str | os.PathLike | None = None, sets: Iterable[str] = ()) -> Scenario:
+    """Load one scenario file (the built-in scenario when `path` is None)."""
+    return ScenarioLoader().load(path, sets)

@@ -1,0 +1,337 @@
+"""The formulas of MODEL.md, and nothing else.
+
+The formula functions use plain arithmetic only, so the same code evaluates
+one scenario (floats) or many sampled ones (numpy arrays broadcast through
+`+ - * /`). Choices between cases (breakeven reasons, sorting) are made at
+the edges, in `compare`, on floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .scenario import PRECISION_BITS, Assumptions, Chip, Order, Platform, Scenario
+
+HOURS_PER_YEAR = 8760
+
+# Per chip -----------------------------------------------------------------
+
+
+def effective_levy_rate(levy_rate: Any, levy_base: Any) -> Any:
+    """rho = r * s: the levy as a share of the whole sale price."""
+    return levy_rate * levy_base
+
+
+def price_factor(rho: Any, pass_through: Any) -> Any:
+    """b / p = 1 + t * rho / (1 - rho): how much of the levy the buyer pays on top of list."""
+    return 1 + pass_through * rho / (1 - rho)
+
+
+def buyer_price(price: Any, rho: Any, pass_through: Any) -> Any:
+    """b = p * (1 + t * rho / (1 - rho))."""
+    return price * price_factor(rho, pass_through)
+
+
+def energy_per_unit(power_w: Any, pue: Any, lifetime_years: Any, usd_per_kwh: Any) -> Any:
+    """E = W / 1000 * pue * 8760 * lifetime * P: lifetime electricity of one unit."""
+    return power_w / 1000 * pue * HOURS_PER_YEAR * lifetime_years * usd_per_kwh
+
+
+def tpp(tflops: Mapping[str, float]) -> float:
+    """Total processing performance: the largest TFLOP/s x bit length over precisions."""
+    return max(value * PRECISION_BITS[precision] for precision, value in tflops.items())
+
+
+def migration_cost(platform: Platform | None) -> Any:
+    """M = migration_cost + engineer_months * cost_per_engineer_month (0 on the incumbent)."""
+    if platform is None:
+        return 0.0
+    return platform.migration_cost_usd + platform.engineer_months * platform.cost_per_engineer_month_usd
+
+
+@dataclass(frozen=True)
+class ChipFigures:
+    """Per-unit figures of one chip (MODEL.md, per chip)."""
+
+    chip: Chip
+    tflops: Any
+    """F: dense peak TFLOP/s at the scenario's precision."""
+    effective_levy_rate: Any
+    buyer_price_usd: Any
+    levy_per_unit_usd: Any
+    vendor_net_per_unit_usd: Any
+    effective_tflops_per_unit: Any
+    energy_per_unit_usd: Any
+    cost_per_unit_usd: Any
+    """k = b + h + E: buyer price, host cost and lifetime energy of one unit."""
+    tflops_per_kusd: Any
+    tpp: float
+    migration_usd: Any
+    """M: the one-time cost of moving the buyer's software to this chip's platform."""
+    electricity_usd_per_kwh: Any
+
+
+def chip_figures(chip: Chip, assumptions: Assumptions, platforms: Mapping[str, Platform]) -> ChipFigures:
+    rho = effective_levy_rate(chip.levy_rate, chip.levy_base)
+    price = buyer_price(chip.price_usd, rho, assumptions.levy_pass_through)
+    levy = rho * price
+    effective = chip.tflops[assumptions.precision] * chip.utilization
+    usd_per_kwh = (
+        assumptions.electricity_usd_per_kwh if chip.electricity_usd_per_kwh is None
+        else chip.electricity_usd_per_kwh
+    )
+    energy = energy_per_unit(chip.power_w, assumptions.pue, assumptions.lifetime_years, usd_per_kwh)
+    on_incumbent = chip.platform == assumptions.incumbent_platform
+    return ChipFigures(
+        chip=chip,
+        tflops=chip.tflops[assumptions.precision],
+        effective_levy_rate=rho,
+        buyer_price_usd=price,
+        levy_per_unit_usd=levy,
+        vendor_net_per_unit_usd=price - levy,
+        effective_tflops_per_unit=effective,
+        energy_per_unit_usd=energy,
+        cost_per_unit_usd=price + chip.host_cost_usd + energy,
+        tflops_per_kusd=1000 * effective / price,
+        tpp=tpp(chip.tflops),
+        migration_usd=migration_cost(None if on_incumbent else platforms[chip.platform]),
+        electricity_usd_per_kwh=usd_per_kwh,
+    )
+
+
+# Per order ---------------------------------------------------------------
+
+
+def order_units(order: Order, figures: ChipFigures) -> Any:
+    """n_a: the units given, or the units the budget buys at the buyer price."""
+    return order.units if order.units is not None else order.budget_usd / figures.buyer_price_usd
+
+
+def tco(demand: Any, figures: ChipFigures) -> Any:
+    """T_c = n_c * k_c + M_c with n_c = D / e_c: the cost of meeting `demand` with this chip."""
+    return demand / figures.effective_tflops_per_unit * figures.cost_per_unit_usd + figures.migration_usd
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """The value of one input at which switching to an option costs the same as staying.
+
+    `value` is None when there is none, and `reason` then says why; a value
+    outside its input's valid range has reason `out of range`.
+    """
+
+    value: float | None
+    reason: str | None = None
+    pays: str | None = None
+    """For demand only: switching pays `above` or `below` the value."""
+    order_units: float | None = None
+    """For demand only: the value in units of the order's chip."""
+
+
+@dataclass(frozen=True)
+class Breakevens:
+    demand_tflops: Breakeven
+    levy_rate: Breakeven
+    migration_cost_usd: Breakeven
+    price_usd: Breakeven
+    utilization: Breakeven
+
+
+@dataclass(frozen=True)
+class Option:
+    """One chip as a way to meet an order's demand."""
+
+    chip: str
+    is_order_chip: bool
+    units: float
+    buyer_price_usd: float
+    levy_per_unit_usd: float
+    capex_usd: float
+    levy_usd: float
+    energy_usd: float
+    migration_usd: float
+    tco_usd: float
+    effective_tflops_per_unit: float
+    tflops_per_kusd: float
+    usd_per_effective_pflops: float
+    usd_per_effective_pflops_hour: float
+    vs_order: float
+    supply_shortfall_units: float
+    breakeven: Breakevens | None
+
+    @property
+    def feasible(self) -> bool:
+        return self.supply_shortfall_units <= 0
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    order: Order
+    units: float
+    demand_tflops: float
+    spend_usd: float
+    levy_usd: float
+    vendor_net_usd: float
+    options: tuple[Option, ...]
+    """Cheapest first by TCO."""
+
+    @property
+    def cheapest(self) -> Option:
+        return self.options[0]
+
+    @property
+    def own(self) -> Option:
+        return next(option for option in self.options if option.is_order_chip)
+
+
+@dataclass(frozen=True)
+class LevyTotal:
+    chip: str | None
+    """None for the scenario's total."""
+    spend_usd: float
+    levy_usd: float
+    vendor_net_usd: float
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    chips: Mapping[str, ChipFigures]
+    orders: tuple[OrderResult, ...]
+    totals_by_chip: tuple[LevyTotal, ...]
+    total: LevyTotal
+
+
+def evaluate_chips(scenario: Scenario) -> dict[str, ChipFigures]:
+    return {key: chip_figures(chip, scenario.assumptions, scenario.platforms) for key, chip in scenario.chips.items()}
+
+
+def compare(scenario: Scenario) -> ScenarioResult:
+    """Evaluate a scenario: every chip, every order with every option, the totals."""
+    figures = evaluate_chips(scenario)
+    orders = tuple(_order_result(order, figures, scenario.assumptions) for order in scenario.orders)
+    by_chip = []
+    for key in scenario.chips:
+        mine = [result for result in orders if result.order.chip == key]
+        if mine:
+            by_chip.append(_levy_total(key, mine))
+    return ScenarioResult(scenario, figures, orders, tuple(by_chip), _levy_total(None, orders))
+
+
+def _levy_total(chip: str | None, orders: Any) -> LevyTotal:
+    return LevyTotal(
+        chip,
+        sum(o.spend_usd for o in orders),
+        sum(o.levy_usd for o in orders),
+        sum(o.vendor_net_usd for o in orders),
+    )
+
+
+def _order_result(order: Order, figures: Mapping[str, ChipFigures], assumptions: Assumptions) -> OrderResult:
+    own = figures[order.chip]
+    units = order_units(order, own)
+    demand = units * own.effective_tflops_per_unit
+    own_tco = tco(demand, own)
+    options = [
+        _option(demand, fig, own, own_tco, units, assumptions) for fig in figures.values()
+    ]
+    options.sort(key=lambda option: (option.tco_usd, option.chip))
+    return OrderResult(
+        order=order,
+        units=units,
+        demand_tflops=demand,
+        spend_usd=units * own.buyer_price_usd,
+        levy_usd=units * own.levy_per_unit_usd,
+        vendor_net_usd=units * own.vendor_net_per_unit_usd,
+        options=tuple(options),
+    )
+
+
+def _option(demand: float, fig: ChipFigures, own: ChipFigures, own_tco: float, own_units: float,
+            assumptions: Assumptions) -> Option:
+    units = demand / fig.effective_tflops_per_unit
+    total = tco(demand, fig)
+    supply = fig.chip.supply_units
+    is_own = fig.chip.key == own.chip.key
+    pflops = demand / 1000
+    return Option(
+        chip=fig.chip.key,
+        is_order_chip=is_own,
+        units=units,
+        buyer_price_usd=fig.buyer_price_usd,
+        levy_per_unit_usd=fig.levy_per_unit_usd,
+        capex_usd=units * (fig.buyer_price_usd + fig.chip.host_cost_usd),
+        levy_usd=units * fig.levy_per_unit_usd,
+        energy_usd=units * fig.energy_per_unit_usd,
+        migration_usd=fig.migration_usd,
+        tco_usd=total,
+        effective_tflops_per_unit=fig.effective_tflops_per_unit,
+        tflops_per_kusd=fig.tflops_per_kusd,
+        usd_per_effective_pflops=total / pflops,
+        usd_per_effective_pflops_hour=total / (pflops * HOURS_PER_YEAR * assumptions.lifetime_years),
+        vs_order=total / own_tco - 1,
+        supply_shortfall_units=0.0 if supply is None else max(0.0, units - supply),
+        breakeven=None if is_own else breakevens(demand, own, own_units, own_tco, fig, units, total,
+                                                 assumptions.levy_pass_through),
+    )
+
+
+# Breakevens (MODEL.md: switching from the order's chip a to an option c) ---
+
+
+def breakevens(demand: float, a: ChipFigures, units_a: float, tco_a: float,
+               c: ChipFigures, units_c: float, tco_c: float, pass_through: float) -> Breakevens:
+    return Breakevens(
+        demand_tflops=demand_breakeven(a, c),
+        levy_rate=levy_rate_breakeven(a, units_a, tco_c, pass_through),
+        migration_cost_usd=_checked(tco_a - units_c * c.cost_per_unit_usd, minimum=0.0),
+        price_usd=price_breakeven(c, units_c, tco_a, pass_through),
+        utilization=utilization_breakeven(demand, c, tco_a),
+    )
+
+
+def demand_breakeven(a: ChipFigures, c: ChipFigures) -> Breakeven:
+    """D* = (M_c - M_a) / (k_a / e_a - k_c / e_c), or why there is none."""
+    den = a.cost_per_unit_usd / a.effective_tflops_per_unit - c.cost_per_unit_usd / c.effective_tflops_per_unit
+    num = c.migration_usd - a.migration_usd
+    if (den > 0 and num > 0) or (den < 0 and num < 0):
+        value = num / den
+        return Breakeven(value, pays="above" if den > 0 else "below",
+                         order_units=value / a.effective_tflops_per_unit)
+    if (den > 0 and num <= 0) or (den == 0 and num < 0):
+        return Breakeven(None, "always")
+    if den == 0 and num == 0:
+        return Breakeven(None, "equal")
+    return Breakeven(None, "never")
+
+
+def levy_rate_breakeven(a: ChipFigures, units_a: float, tco_c: float, pass_through: float) -> Breakeven:
+    """r* = g / (t + g) / s_a, the levy rate on the order's chip at which T_a = T_c."""
+    chip = a.chip
+    g = ((tco_c - a.migration_usd) / units_a - a.energy_per_unit_usd - chip.host_cost_usd) / chip.price_usd - 1
+    if g < 0:
+        return Breakeven(0.0, "always")
+    if pass_through == 0:
+        return Breakeven(None, "not passed through")
+    rate = g / (pass_through + g) / chip.levy_base
+    return Breakeven(rate, "out of range" if rate >= 1 else None)
+
+
+def price_breakeven(c: ChipFigures, units_c: float, tco_a: float, pass_through: float) -> Breakeven:
+    """p* = b* / (1 + t rho_c / (1 - rho_c)) with b* = (T_a - M_c) / n_c - E_c - h_c."""
+    buyer = (tco_a - c.migration_usd) / units_c - c.energy_per_unit_usd - c.chip.host_cost_usd
+    price = buyer / price_factor(c.effective_levy_rate, pass_through)
+    return Breakeven(price, "out of range" if price <= 0 else None)
+
+
+def utilization_breakeven(demand: float, c: ChipFigures, tco_a: float) -> Breakeven:
+    """u* = D k_c / (F_c (T_a - M_c)), when T_a > M_c."""
+    if not tco_a > c.migration_usd:
+        return Breakeven(None, "never")
+    value = demand * c.cost_per_unit_usd / (c.tflops * (tco_a - c.migration_usd))
+    return Breakeven(value, "out of range" if value > 1 else None)
+
+
+def _checked(value: float, minimum: float) -> Breakeven:
+    return Breakeven(value, "out of range" if value < minimum else None)

@@ -1,0 +1,266 @@
+"""The typed scenario, and the definition of the scenario file format.
+
+Each dataclass field that comes from a file carries a `Spec` in its metadata:
+the key it is written as, its kind, its valid range, its default and its
+documentation. The loader validates with these specs and `chipcalc schema`
+derives the JSON Schema from them, so the format is defined here once.
+Money is in USD and rates are fractions once a scenario is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+REQUIRED = object()
+"""Default of a key that a file must give."""
+
+PRECISION_BITS = {"fp64": 64, "tf32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "fp4": 4}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one key of a scenario file is written and checked.
+
+    `kind` is one of: text, date, choice, number, rate, money (scalars);
+    numbers (a mapping of names to numbers); record, records, list (nested
+    sections, whose entries are the dataclass `item`).
+    """
+
+    key: str
+    kind: str
+    doc: str
+    default: Any = REQUIRED
+    low: float | None = None
+    low_open: bool = False
+    high: float | None = None
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+    item: type | None = None
+    names: str = ""
+    """For `numbers`: what the mapping's keys are (`choices` lists them when fixed)."""
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("number", "rate", "money")
+
+    def bounds_text(self) -> str:
+        """The valid range in words, as error messages and docs give it."""
+        show = _show_bound(self.kind)
+        low = None if self.low is None else show(self.low)
+        high = None if self.high is None else show(self.high)
+        if low is not None and high is not None:
+            left = "above" if self.low_open else "at least"
+            right = "below" if self.high_open else "at most"
+            return f"{left} {low} and {right} {high}"
+        if low is not None:
+            if self.low == 0 and self.low_open:
+                return "positive"
+            return f"above {low}" if self.low_open else f"at least {low}"
+        if high is not None:
+            return f"below {high}" if self.high_open else f"at most {high}"
+        return "any number"
+
+    def violation(self, value: float) -> str | None:
+        """Why `value` is out of this key's range, or None."""
+        show = _show_bound(self.kind)
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            reason = "positive" if (self.low == 0 and self.low_open) else (
+                f"above {show(self.low)}" if self.low_open else f"at least {show(self.low)}"
+            )
+            return f"must be {reason} (got {show(value)})"
+        if self.high is not None and (value >= self.high if self.high_open else value > self.high):
+            reason = f"below {show(self.high)}" if self.high_open else f"at most {show(self.high)}"
+            return f"must be {reason} (got {show(value)})"
+        return None
+
+
+def _show_bound(kind: str):
+    from .values import human_rate
+
+    if kind == "rate":
+        return human_rate
+    if kind == "money":
+        return lambda v: f"${v:,.12g}" if v >= 0 else f"-${-v:,.12g}"
+    return lambda v: f"{v:.12g}"
+
+
+def _spec(key: str, kind: str, doc: str, **options: Any):
+    return field(metadata={"spec": Spec(key, kind, doc, **options)})
+
+
+def text(key: str, doc: str, default: Any = None):
+    return _spec(key, "text", doc, default=default)
+
+
+def date(key: str, doc: str):
+    return _spec(key, "date", doc, default=None)
+
+
+def number(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
+    return _spec(key, "number", doc, default=default, **bounds)
+
+
+def rate(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
+    return _spec(key, "rate", doc, default=default, **bounds)
+
+
+def money(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
+    return _spec(key, "money", doc, default=default, **bounds)
+
+
+POSITIVE = {"low": 0.0, "low_open": True}
+NOT_NEGATIVE = {"low": 0.0}
+
+SOURCE_DOC = "where the figures came from (free text); reports list it next to the numbers"
+AS_OF_DOC = "the date the figures were true, e.g. 2026-01-15"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Scenario-wide settings (`assumptions:`)."""
+
+    precision: str = _spec(
+        "precision", "choice", "which `tflops` entry the chips are compared at",
+        default="bf16", choices=tuple(PRECISION_BITS),
+    )
+    lifetime_years: float = number(
+        "lifetime_years", "years the fleet is used for; energy and cost per PFLOP/s-hour use it",
+        default=4.0, **POSITIVE,
+    )
+    electricity_usd_per_kwh: float = money(
+        "electricity_usd_per_kwh", "electricity price per kWh (0 ignores energy)",
+        default=0.0, **NOT_NEGATIVE,
+    )
+    pue: float = number("pue", "power usage effectiveness of the data centre", default=1.0, low=1.0)
+    levy_pass_through: float = rate(
+        "levy_pass_through", "t: the share of the levy the vendor passes on to buyers",
+        default=0.0, low=0.0, high=1.0,
+    )
+    incumbent_platform: str = text(
+        "incumbent_platform", "the software platform the buyer runs on today", default="cuda"
+    )
+    fx: Mapping[str, float] = _spec(
+        "fx", "numbers", "USD per unit of each other currency used, e.g. CNY: 0.139",
+        default={}, names="currency", **POSITIVE,
+    )
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One accelerator (`chips.<key>:`)."""
+
+    key: str
+    name: str = text("name", "display name; defaults to the key")
+    vendor: str | None = text("vendor", "who makes it")
+    platform: str = text("platform", "its software platform; defaults to the incumbent platform")
+    price_usd: float = money("price", "p: list price of one unit", **POSITIVE)
+    levy_rate: float = rate(
+        "levy_rate", "r: levy rate on the vendor's sales revenue", default=0.0, low=0.0, high=1.0,
+        high_open=True,
+    )
+    levy_base: float = rate(
+        "levy_base", "s: the share of the sale price the levy is charged on", default=1.0,
+        low=0.0, low_open=True, high=1.0,
+    )
+    tflops: Mapping[str, float] = _spec(
+        "tflops", "numbers", "F: dense peak TFLOP/s per precision, without sparsity",
+        choices=tuple(PRECISION_BITS), names="precision", **POSITIVE,
+    )
+    utilization: float = rate(
+        "utilization", "u: achievable share of peak on real work", default=1.0,
+        low=0.0, low_open=True, high=1.0,
+    )
+    power_w: float = number("power_w", "W: all-in watts per accelerator", default=0.0, **NOT_NEGATIVE)
+    host_cost_usd: float = money(
+        "host_cost", "h: share of servers, network and facility per unit, not levied",
+        default=0.0, **NOT_NEGATIVE,
+    )
+    electricity_usd_per_kwh: float | None = money(
+        "electricity_usd_per_kwh", "P: electricity price for this chip; overrides the assumption",
+        default=None, **NOT_NEGATIVE,
+    )
+    supply_units: float | None = number(
+        "supply_units", "S: units available to this buyer; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)", default=None, **POSITIVE)
+    bandwidth_tbps: float | None = number(
+        "bandwidth_tbps", "memory bandwidth, TB/s (shown, not computed with)", default=None, **POSITIVE
+    )
+    source: str | None = text("source", SOURCE_DOC)
+    as_of: str | None = date("as_of", AS_OF_DOC)
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The cost of moving the buyer's software to a platform (`platforms.<key>:`)."""
+
+    key: str
+    migration_cost_usd: float = money(
+        "migration_cost", "one-time cost of leaving the incumbent platform", default=0.0, **NOT_NEGATIVE
+    )
+    engineer_months: float = number(
+        "engineer_months", "porting effort, added as engineer_months * cost_per_engineer_month",
+        default=0.0, **NOT_NEGATIVE,
+    )
+    cost_per_engineer_month_usd: float = money(
+        "cost_per_engineer_month", "cost of one engineer-month", default=0.0, **NOT_NEGATIVE
+    )
+    source: str | None = text("source", SOURCE_DOC)
+    as_of: str | None = date("as_of", AS_OF_DOC)
+
+
+@dataclass(frozen=True)
+class Order:
+    """A purchase of one chip (`orders[i]`): `units`, or a `budget` to spend."""
+
+    name: str = text("name", "defaults to order-1, order-2, ...")
+    chip: str = _spec("chip", "text", "the key of the chip bought")
+    units: float | None = number("units", "n: units bought (give this or budget)", default=None, **POSITIVE)
+    budget_usd: float | None = money(
+        "budget", "money to spend; units = budget / buyer price (give this or units)",
+        default=None, **POSITIVE,
+    )
+    source: str | None = text("source", SOURCE_DOC)
+    as_of: str | None = date("as_of", AS_OF_DOC)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a value was written: a file (or `--set`), 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, every value a plain number or string."""
+
+    name: str = text("name", "identifier; defaults to the file's stem")
+    title: str | None = text("title", "a one-line title for reports")
+    description: str | None = text("description", "free text, shown in reports")
+    extends: str | None = text("extends", "a parent scenario, as a path relative to this file")
+    assumptions: Assumptions = _spec(
+        "assumptions", "record", "scenario-wide settings", default={}, item=Assumptions
+    )
+    chips: Mapping[str, Chip] = _spec("chips", "records", "the accelerators, by key", item=Chip)
+    platforms: Mapping[str, Platform] = _spec(
+        "platforms", "records", "migration costs, by platform name", default={}, item=Platform
+    )
+    orders: tuple[Order, ...] = _spec("orders", "list", "the purchases to compare", default=[], item=Order)
+    file: str = ""
+    ranges: tuple[tuple[str, Any], ...] = ()
+    """Uncertain inputs, `(path, Uncertain)` in USD and fractions: collapsed to a point here."""
+    origins: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)
+    """Where each value given in a file or by `--set` was written, by path."""
+
+
+def specs(cls: type) -> dict[str, tuple[str, Spec]]:
+    """The file keys of a section, each with its attribute name and spec."""
+    return {f.metadata["spec"].key: (f.name, f.metadata["spec"]) for f in fields(cls) if "spec" in f.metadata}

@@ -1,0 +1,185 @@
+"""Parsing and formatting of the value syntax scenario files use.
+
+`400k`, `1.5B`, `400_000`; rates `25%` or `0.25`; money `$32k`, `32000 USD`,
+`¥200k`, `200k CNY`; uncertain ranges `{low: 28k, high: 36k}` or `28k to 36k`.
+Parsers raise `ValueError` with a message meant for the user; the loader adds
+the file, line, column and path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+CURRENCY_SYMBOLS = {"$": "USD", "¥": "CNY", "￥": "CNY"}
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
+
+_NUMBER = re.compile(r"^([+-]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)\s*([kKMBT]?)$")
+_MONEY = re.compile(r"^(?P<symbol>[$¥￥]?)\s*(?P<number>[^A-Za-z]*?[kKMBT]?)\s*(?P<code>[A-Za-z]{3})?$")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a named currency, before conversion to USD."""
+
+    amount: float
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """An uncertain input: `low` and `high` bound it (5th and 95th percentiles
+    for normal and lognormal), `mode` is the peak of a triangular one."""
+
+    low: float
+    high: float
+    mode: float | None = None
+    dist: str = "uniform"
+
+    @property
+    def point(self) -> float:
+        """The value every command but `simulate` uses."""
+        return self.mode if self.mode is not None else (self.low + self.high) / 2
+
+
+def _finite(value: float, text: object) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"must be a finite number (got {text!r})")
+    if value != 0 and abs(value) < 1e-300:
+        raise ValueError(f"is too small to compute with (got {text!r})")
+    return value
+
+
+def parse_number(value: object) -> float:
+    """A plain number, or a string with an optional k/M/B/T suffix."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"must be a number (got {describe(value)})")
+    if isinstance(value, (int, float)):
+        try:
+            return _finite(float(value), value)
+        except OverflowError:
+            raise ValueError(f"is too large (got {value})") from None
+    if not isinstance(value, str):
+        raise ValueError(f"must be a number (got {describe(value)})")
+    match = _NUMBER.match(value.strip())
+    if not match or match.group(1).strip("+-_") in ("", "."):
+        raise ValueError(f"must be a number such as 400k, 1.5B or 400_000 (got {value!r})")
+    digits, suffix = match.groups()
+    number = float(digits.replace("_", "")) * SUFFIXES.get(suffix, 1.0)
+    return _finite(number, value)
+
+
+def parse_rate(value: object) -> float:
+    """A fraction (`0.25`) or a percentage (`25%`)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()[:-1].strip()
+        try:
+            return parse_number(text) / 100
+        except ValueError:
+            raise ValueError(f"must be a rate such as 25% or 0.25 (got {value!r})") from None
+    try:
+        return parse_number(value)
+    except ValueError:
+        raise ValueError(f"must be a rate such as 25% or 0.25 (got {describe(value)})") from None
+
+
+def parse_money(value: object) -> Money:
+    """An amount, USD unless it carries `$`, `¥` or a currency code."""
+    if not isinstance(value, str):
+        return Money(_money_number(value, value))
+    text = value.strip()
+    match = _MONEY.match(text)
+    if not match or not match.group("number").strip():
+        raise ValueError(
+            f"must be an amount of money such as $32k, ¥200k or 200k CNY (got {value!r})"
+        )
+    symbol, number, code = match.group("symbol"), match.group("number"), match.group("code")
+    currency = CURRENCY_SYMBOLS.get(symbol, "USD")
+    if code:
+        if symbol and CURRENCY_SYMBOLS[symbol] != code.upper():
+            raise ValueError(f"has two different currencies (got {value!r})")
+        currency = code.upper()
+    return Money(_money_number(number.strip(), value), currency)
+
+
+def _money_number(number: object, original: object) -> float:
+    try:
+        return parse_number(number)
+    except ValueError as error:
+        if "finite" in str(error) or "too" in str(error):
+            raise
+        raise ValueError(
+            f"must be an amount of money such as $32k, ¥200k or 200k CNY (got {describe(original)})"
+        ) from None
+
+
+def split_range(value: str) -> tuple[str, str] | None:
+    """The two ends of the shorthand `28k to 36k`, or None."""
+    parts = re.split(r"\s+to\s+", value.strip())
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def describe(value: object) -> str:
+    """A value as a message quotes it: strings quoted, YAML words for the rest."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+# Formatting, for tables and messages ------------------------------------
+
+
+def human_number(value: float, digits: int = 3) -> str:
+    """`1234567` -> `1.23M`: three significant figures with a suffix."""
+    if value is None:
+        return "-"
+    magnitude = abs(value)
+    for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if magnitude >= scale * 0.9995:
+            return _significant(value / scale, digits) + suffix
+    return _significant(value, digits)
+
+
+def _significant(value: float, digits: int) -> str:
+    magnitude = abs(value)
+    if magnitude == 0:
+        return "0"
+    if magnitude >= 100:
+        decimals = max(digits - 3, 0)
+    elif magnitude >= 10:
+        decimals = max(digits - 2, 0)
+    elif magnitude >= 1:
+        decimals = max(digits - 1, 0)
+    else:
+        decimals = digits
+    text = f"{value:,.{decimals}f}"
+    return text
+
+
+def human_money(value: float | None) -> str:
+    """`32000` -> `$32.0k`, `-1.25e9` -> `-$1.25B`."""
+    if value is None:
+        return "-"
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    if magnitude < 1000:
+        return f"{sign}${magnitude:,.2f}" if magnitude < 10 else f"{sign}${magnitude:,.0f}"
+    return f"{sign}${human_number(magnitude)}"
+
+
+def human_rate(value: float | None) -> str:
+    """`0.25` -> `25%`, `0.125` -> `12.5%`, `-0.031` -> `-3.1%`."""
+    if value is None:
+        return "-"
+    percent = value * 100
+    if percent == round(percent):
+        return f"{percent:.0f}%"
+    return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"

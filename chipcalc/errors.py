@@ -40,10 +40,20 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.path}: {self.message}" if self.path else f"{self.where}: {self.message}"
 
+    @property
+    def location(self) -> tuple[str, int | None, int | None]:
+        """`where` split into file, line and column (None when not known)."""
+        parts = self.where.rsplit(":", 2)
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            return parts[0], int(parts[1]), int(parts[2])
+        return self.where, None, None
+
 
 class ScenarioError(ChipcalcError):
     """A scenario that cannot be read or is invalid: every problem found, at once."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], unreadable: bool = False) -> None:
         self.problems = problems
+        self.unreadable = unreadable
+        """True when a file could not be read at all (missing, a directory, no permission)."""
         super().__init__("\n".join(str(problem) for problem in problems))

@@ -139,21 +139,23 @@ def parse_yaml(text: str, label: str) -> Any:
 def read_text(path: Path, label: str) -> str:
     """The text of a scenario file, or a ScenarioError saying why not."""
     def fail(message: str) -> ScenarioError:
-        return ScenarioError([Problem(label, "", message)])
+        return ScenarioError([Problem(label, "", message)], unreadable=True)
 
     try:
         if path.is_dir():
             raise fail("is a directory, not a scenario file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise fail(f"is {path.stat().st_size / 1e6:.0f} MB; scenario files are limited to "
-                       f"{MAX_FILE_BYTES // 2**20} MB")
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+
     except FileNotFoundError:
         raise fail("no such file") from None
     except PermissionError:
         raise fail("cannot be read (permission denied)") from None
     except OSError as error:
         raise fail(f"cannot be read ({error.strerror or error})") from None
+    if data is None:
+        raise ScenarioError([Problem(label, "", f"is {size / 2**20:.0f} MiB; a scenario file may be at most "
+                                     f"{MAX_FILE_BYTES // 2**20} MiB")])
     return decode(data, label)
 
 

@@ -170,6 +170,8 @@ def human_money(value: float | None) -> str:
         return "-"
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
+    if magnitude == 0:
+        return "$0"
     if magnitude < 1000:
         return f"{sign}${magnitude:,.2f}" if magnitude < 10 else f"{sign}${magnitude:,.0f}"
     return f"{sign}${human_number(magnitude)}"

@@ -1,0 +1,282 @@
+"""The command line: options, consoles, the error boundary. No arithmetic here.
+
+Each command loads scenarios, calls the model once, hands the result to a
+view and prints what the renderer built. Results go to stdout (or `-o
+FILE`, written atomically); messages and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+
+from . import __version__
+from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
+from .loader import ScenarioLoader
+from .model import ScenarioResult, compare as evaluate
+from .render import OutputFormat
+from .render import views
+
+app = typer.Typer(
+    name="chipcalc",
+    help="What-if economics of AI accelerators under export levies.\n\n"
+    "Reads YAML scenario files (chips, levy rates, orders, migration and operating costs) and "
+    "compares the outcomes. With no SCENARIO, commands use the built-in 2026 H200 scenario.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+state = {"debug": False}
+
+ScenarioArgs = Annotated[
+    Optional[list[str]],
+    typer.Argument(metavar="[SCENARIO]...", help="Scenario files; the built-in scenario when none is given.",
+                   show_default=False),
+]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", metavar="PATH=VALUE", show_default=False,
+                 help="Override a value, as if written in every scenario: chips.h200.levy_rate=30%. Repeatable."),
+]
+FormatOption = Annotated[
+    Optional[OutputFormat],
+    typer.Option("--format", "-f", show_default=False,
+                 help="Output format [default: table, or from the extension of --output]."),
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                 help="Write the result to FILE (.json, .csv, .md pick the format) instead of stdout."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"chipcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
+) -> None:
+    state["debug"] = debug
+
+
+# Shared plumbing -------------------------------------------------------------
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Turn a user's mistake into its message on stderr and an exit code; never a traceback."""
+    try:
+        yield
+    except ChipcalcError as error:
+        if state["debug"]:
+            raise
+        prefix = "" if isinstance(error, ScenarioError) else "error: "
+        sys.stderr.write(f"{prefix}{error}\n")
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise typer.Exit(130) from None
+
+
+def load_all(paths: list[str] | None, sets: list[str] | None) -> list[ScenarioResult]:
+    """Load and evaluate every scenario, reporting the problems of all files at once."""
+    loader = ScenarioLoader()
+    results, problems = [], []
+    for path in paths or [None]:
+        try:
+            results.append(evaluate(loader.load(path, sets or ())))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    return results
+
+
+def emit(results: list[ScenarioResult], fmt: OutputFormat | None, output: Path | None, *,
+         document: Callable, rows: Callable, sections: Callable) -> None:
+    """Render `results` in the chosen format and write them to stdout or `output`."""
+    fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+    if fmt is OutputFormat.json:
+        from .render.machine import render_json
+
+        text = render_json(document(results))
+    elif fmt is OutputFormat.csv:
+        from .render.machine import render_csv
+
+        text = render_csv(rows(results))
+    elif fmt is OutputFormat.markdown:
+        from .render.markdown import render_markdown
+
+        text = render_markdown(sections(results))
+    else:
+        text = None
+    if output is not None:
+        write_atomic(output, text if text is not None else _table_text(sections(results)))
+        sys.stderr.write(f"wrote {output}\n")
+    elif text is not None:
+        sys.stdout.write(text)
+    else:
+        _print_table(sections(results))
+
+
+def _print_table(sections: list) -> None:
+    from rich.console import Console
+
+    from .render.table import render_table
+
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(render_table(sections, fancy=console.is_terminal))
+
+
+def _table_text(sections: list) -> str:
+    import io
+
+    from rich.console import Console
+
+    from .render.table import render_table
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=100, color_system=None, highlight=False).print(
+        render_table(sections, fancy=False))
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write all of `text` or nothing: a temporary file beside `path`, then a rename."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException as error:
+        os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise
+
+
+# Commands -------------------------------------------------------------------
+
+
+@app.command()
+def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+            output: OutputOption = None) -> None:
+    """Compare every chip as an option for each order's demand: cost, levy, breakevens.
+
+    For each order, every chip in the scenario is costed as a way to buy the same effective
+    compute: units, capex, levy, energy, migration, total cost of ownership (TCO), cost per
+    effective PFLOP/s and the breakevens at which switching pays. Options are listed cheapest
+    first; the order's own chip is marked *. Several scenarios get a side-by-side summary.
+
+    Examples:
+
+      chipcalc compare scenarios/h200-2026.yaml
+
+      chipcalc compare scenarios/levy-absorbed.yaml scenarios/levy-passed-through.yaml
+
+      chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
+    """
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, document=views.compare_document,
+             rows=views.compare_rows, sections=views.compare_sections)
+
+
+@app.command()
+def chips(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+          output: OutputOption = None) -> None:
+    """The chip table: prices with the levy, effective TFLOP/s, compute per dollar, TPP.
+
+    Throughput is dense (no sparsity) at the scenario's precision, so chips compare like
+    for like.
+
+    Examples:
+
+      chipcalc chips scenarios/article-check.yaml
+
+      chipcalc chips -f csv -o chips.csv
+    """
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, document=views.chips_document,
+             rows=views.chips_rows, sections=views.chips_sections)
+
+
+@app.command()
+def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+         output: OutputOption = None) -> None:
+    """Spend, levy paid and vendor net revenue per order, per chip and in total.
+
+    Examples:
+
+      chipcalc levy scenarios/article-check.yaml
+
+      chipcalc levy scenarios/h200-2026.yaml --set assumptions.levy_pass_through=100%
+    """
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, document=views.levy_document,
+             rows=views.levy_rows, sections=views.levy_sections)
+
+
+@app.command()
+def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+             output: OutputOption = None) -> None:
+    """Check scenario files: every problem as FILE:LINE:COL: PATH: message.
+
+    Prints nothing but a summary (on stderr) when all files are valid; exits 1 when any is
+    invalid, 2 when a file cannot be read at all.
+
+    Examples:
+
+      chipcalc validate scenarios/*.yaml
+
+      chipcalc validate scenarios/*.yaml -f json
+    """
+    with error_boundary():
+        loader = ScenarioLoader()
+        checked: list[tuple[str, list[Problem]]] = []
+        for path in scenarios or [None]:
+            try:
+                loader.load(path, set_ or ())
+                checked.append((path or "(built-in)", []))
+            except ScenarioError as error:
+                if error.unreadable:
+                    raise
+                checked.append((path or "(built-in)", error.problems))
+        invalid = [file for file, problems in checked if problems]
+        fmt = format_ or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+        if fmt is OutputFormat.table and output is None:
+            sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
+        else:
+            emit(checked, fmt, output, document=views.validate_document, rows=views.validate_rows,
+                 sections=views.validate_sections)
+        count = len(checked)
+        if invalid:
+            sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
+            raise typer.Exit(ExitCode.CHECK_FAILED)
+        sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
+
+
+def main() -> None:
+    """The console script: run the app, and leave quietly when a pipe closes early."""
+    try:
+        app()
+    except BrokenPipeError:
+        # `chipcalc ... | head`: the reader left; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitCode.OK)

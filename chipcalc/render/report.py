@@ -1,0 +1,67 @@
+"""A neutral description of what a command shows: sections of titled tables.
+
+Commands build `Section`s of `Table`s holding raw values and a `kind` per
+column; the Markdown and terminal renderers turn them into text, humanising
+each value by its kind. JSON and CSV are built from documents instead
+(`documents.py`), because their shape is a contract of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..values import human_money, human_number, human_rate
+
+# Column kinds: how a raw value is shown to a person.
+MONEY, RATE, NUMBER, COUNT, TEXT = "money", "rate", "number", "count", "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+
+    @property
+    def right_aligned(self) -> bool:
+        return self.kind != TEXT
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+    """Lines shown under the table: legends for its marks."""
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def show(value: Any, kind: str) -> str:
+    """A raw value as a person reads it in a table."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if kind == MONEY:
+        return human_money(value)
+    if kind == RATE:
+        return human_rate(value)
+    if kind == COUNT:
+        return human_number(value)
+    if kind == NUMBER:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+            return f"{value:,.0f}"
+        return human_number(value)
+    return str(value)
+
+
+def cells(table: Table) -> list[list[str]]:
+    """Every row of `table` as display strings."""
+    return [[show(value, column.kind) for value, column in zip(row, table.columns)] for row in table.rows]

@@ -1,0 +1,464 @@
+"""What each command shows: its JSON document, its CSV rows and its tables.
+
+Field names are those of CLI.md. The documents carry raw numbers at full
+precision; the tables carry the same numbers for `report.show` to humanise.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..errors import Problem
+from ..model import Breakeven, ChipFigures, LevyTotal, Option, OrderResult, ScenarioResult
+from ..scenario import Scenario
+from ..values import Uncertain, human_money, human_number, human_rate
+from .report import COUNT, MONEY, NUMBER, RATE, TEXT, Column, Section, Table, show
+
+SCHEMA_VERSION = 1
+ORDER_MARK = "*"
+SHORT_MARK = "!"
+
+BREAKEVEN_FIELDS = ("demand_tflops", "levy_rate", "migration_cost_usd", "price_usd", "utilization")
+
+
+# Shared pieces -------------------------------------------------------------
+
+
+def scenario_head(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "file": scenario.file,
+        "precision": scenario.assumptions.precision,
+        "ranges": [_range_document(path, uncertain) for path, uncertain in scenario.ranges],
+    }
+
+
+def _range_document(path: str, uncertain: Uncertain) -> dict[str, Any]:
+    return {"path": path, "low": uncertain.low, "high": uncertain.high, "mode": uncertain.mode,
+            "dist": uncertain.dist, "value": uncertain.point}
+
+
+def scenario_lines(scenario: Scenario) -> list[str]:
+    """The lines under a scenario's heading: its file and any collapsed ranges."""
+    a = scenario.assumptions
+    lines = [
+        f"file: {scenario.file}",
+        f"assumptions: {a.precision}, {a.lifetime_years:g} years, levy pass-through "
+        f"{human_rate(a.levy_pass_through)}, incumbent platform {a.incumbent_platform}",
+    ]
+    for path, uncertain in scenario.ranges:
+        lines.append(f"range collapsed: {path} {_show_range(path, uncertain)}")
+    return lines
+
+
+def _show_range(path: str, uncertain: Uncertain) -> str:
+    show = _shower(path)
+    peak = f", mode {show(uncertain.mode)}" if uncertain.mode is not None else ""
+    used = "mode" if uncertain.mode is not None else "midpoint"
+    return (f"{show(uncertain.low)} to {show(uncertain.high)} ({uncertain.dist}{peak}): "
+            f"using the {used} {show(uncertain.point)}")
+
+
+def _shower(path: str):
+    leaf = path.rsplit(".", 1)[-1]
+    if leaf in ("levy_rate", "levy_base", "utilization", "levy_pass_through"):
+        return human_rate
+    if leaf in ("price", "host_cost", "migration_cost", "cost_per_engineer_month", "budget",
+                "electricity_usd_per_kwh"):
+        return lambda value: f"${value:,.4g}" if value < 1000 else human_money(value)
+    return human_number
+
+
+def heading(scenario: Scenario) -> str:
+    return f"{scenario.title} ({scenario.name})" if scenario.title else scenario.name
+
+
+def document(results: Iterable[ScenarioResult], body) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION,
+            "scenarios": [{**scenario_head(r.scenario), **body(r)} for r in results]}
+
+
+# compare --------------------------------------------------------------------
+
+
+def breakeven_document(b: Breakeven, demand: bool = False) -> dict[str, Any]:
+    if demand:
+        return {"value": b.value, "order_units": b.order_units, "pays": b.pays, "reason": b.reason}
+    return {"value": b.value, "reason": b.reason}
+
+
+def option_document(o: Option) -> dict[str, Any]:
+    breakeven = None if o.breakeven is None else {
+        name: breakeven_document(getattr(o.breakeven, name), demand=name == "demand_tflops")
+        for name in BREAKEVEN_FIELDS
+    }
+    return {
+        "chip": o.chip,
+        "is_order_chip": o.is_order_chip,
+        "units": o.units,
+        "buyer_price_usd": o.buyer_price_usd,
+        "levy_per_unit_usd": o.levy_per_unit_usd,
+        "capex_usd": o.capex_usd,
+        "levy_usd": o.levy_usd,
+        "energy_usd": o.energy_usd,
+        "migration_usd": o.migration_usd,
+        "tco_usd": o.tco_usd,
+        "effective_tflops_per_unit": o.effective_tflops_per_unit,
+        "tflops_per_kusd": o.tflops_per_kusd,
+        "usd_per_effective_pflops": o.usd_per_effective_pflops,
+        "usd_per_effective_pflops_hour": o.usd_per_effective_pflops_hour,
+        "vs_order": o.vs_order,
+        "supply_shortfall_units": o.supply_shortfall_units,
+        "feasible": o.feasible,
+        "breakeven": breakeven,
+    }
+
+
+def order_document(r: OrderResult) -> dict[str, Any]:
+    return {
+        "name": r.order.name,
+        "chip": r.order.chip,
+        "units": r.units,
+        "budget_usd": r.order.budget_usd,
+        "demand_tflops": r.demand_tflops,
+        "spend_usd": r.spend_usd,
+        "levy_usd": r.levy_usd,
+        "vendor_net_usd": r.vendor_net_usd,
+        "options": [option_document(o) for o in r.options],
+    }
+
+
+def totals_document(result: ScenarioResult) -> dict[str, Any]:
+    def one(total: LevyTotal) -> dict[str, Any]:
+        head = {} if total.chip is None else {"chip": total.chip}
+        return {**head, "spend_usd": total.spend_usd, "levy_usd": total.levy_usd,
+                "vendor_net_usd": total.vendor_net_usd}
+
+    return {**one(result.total), "by_chip": [one(t) for t in result.totals_by_chip]}
+
+
+def compare_document(results: Iterable[ScenarioResult]) -> dict[str, Any]:
+    return document(results, lambda r: {
+        "orders": [order_document(o) for o in r.orders],
+        "totals": totals_document(r),
+    })
+
+
+NO_BREAKEVEN = {name: breakeven_document(Breakeven(None), demand=name == "demand_tflops")
+                for name in BREAKEVEN_FIELDS}
+"""The order's own chip in CSV: the breakeven columns, empty."""
+
+
+def compare_rows(results: Iterable[ScenarioResult]) -> list[dict[str, Any]]:
+    """CSV: one row per scenario, order and option, nested fields flattened."""
+    rows = []
+    for result in results:
+        for order in result.orders:
+            for option in order.options:
+                fields = option_document(option)
+                fields["breakeven"] = fields["breakeven"] or NO_BREAKEVEN
+                rows.append({"scenario": result.scenario.name, "order": order.order.name, **flatten(fields)})
+    return rows
+
+
+def flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """`{"breakeven": {"levy_rate": {"value": v}}}` -> `{"breakeven_levy_rate": v}`."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        name = prefix if key == "value" and prefix else f"{prefix}_{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def compare_sections(results: list[ScenarioResult]) -> list[Section]:
+    sections = []
+    for result in results:
+        section = Section(heading(result.scenario), scenario_lines(result.scenario))
+        if not result.orders:
+            section.lines.append("no orders: add an order to compare the chips as options")
+        for order in result.orders:
+            section.tables += [_options_table(order), _breakeven_table(order)]
+        sections.append(section)
+    if len(results) > 1:
+        sections.append(summary_section(results, _compare_summary))
+    return sections
+
+
+def _order_title(order: OrderResult) -> str:
+    given = (f"budget {human_money(order.order.budget_usd)} = {human_number(order.units)} units"
+             if order.order.budget_usd is not None else f"{human_number(order.units)} units")
+    return (f"Order {order.order.name}: {given} of {order.order.chip}, "
+            f"{human_number(order.demand_tflops)} effective TFLOP/s")
+
+
+def _option_label(option: Option) -> str:
+    return option.chip + (f" {ORDER_MARK}" if option.is_order_chip else "") + (
+        f" {SHORT_MARK}" if not option.feasible else "")
+
+
+def _options_table(order: OrderResult) -> Table:
+    table = Table(
+        [Column("option"), Column("units", COUNT), Column("capex", MONEY), Column("levy", MONEY),
+         Column("energy", MONEY), Column("migration", MONEY), Column("TCO", MONEY),
+         Column("$/PFLOP/s", MONEY), Column("vs order", RATE)],
+        title=_order_title(order),
+    )
+    for o in order.options:
+        table.rows.append([_option_label(o), o.units, o.capex_usd, o.levy_usd, o.energy_usd,
+                           o.migration_usd, o.tco_usd, o.usd_per_effective_pflops,
+                           None if o.is_order_chip else o.vs_order])
+    table.notes.append(
+        f"{ORDER_MARK} the order's chip. Levy paid {human_money(order.levy_usd)} on spend "
+        f"{human_money(order.spend_usd)}. $/PFLOP/s: TCO per effective PFLOP/s."
+    )
+    for o in order.options:
+        if not o.feasible:
+            table.notes.append(f"{SHORT_MARK} {o.chip}: short of supply by {human_number(o.supply_shortfall_units)}"
+                               f" units (needs {human_number(o.units)})")
+    return table
+
+
+def _breakeven_cell(b: Breakeven, kind: str) -> str:
+    if b.value is None:
+        return {"not passed through": "not passed"}.get(b.reason, b.reason or "-")
+    shown = {MONEY: human_money, RATE: human_rate}.get(kind, human_number)(b.value)
+    if b.pays:
+        shown = f"{b.pays} {shown}"
+    return f"({shown})" if b.reason == "out of range" else shown
+
+
+def _breakeven_table(order: OrderResult) -> Table:
+    table = Table(
+        [Column("switch to"), Column("demand (TFLOP/s)", NUMBER), Column("levy rate", RATE),
+         Column("migration", MONEY), Column("list price", MONEY), Column("utilization", RATE)],
+        title=f"Breakevens of switching from {order.order.chip}",
+    )
+    for o in order.options:
+        if o.breakeven is None:
+            continue
+        b = o.breakeven
+        table.rows.append([o.chip, _breakeven_cell(b.demand_tflops, NUMBER),
+                           _breakeven_cell(b.levy_rate, RATE), _breakeven_cell(b.migration_cost_usd, MONEY),
+                           _breakeven_cell(b.price_usd, MONEY), _breakeven_cell(b.utilization, RATE)])
+    table.notes.append(
+        "Each value makes the option cost the same as the order's chip, all else fixed; "
+        "(value): outside the input's valid range. Levy rate: the order chip's; "
+        "not passed: the levy does not reach buyers at 0% pass-through."
+    )
+    return table
+
+
+def _compare_summary(result: ScenarioResult) -> list[tuple[str, Any, str]]:
+    rows: list[tuple[str, Any, str]] = [
+        ("spend", result.total.spend_usd, MONEY),
+        ("levy paid", result.total.levy_usd, MONEY),
+        ("vendor net revenue", result.total.vendor_net_usd, MONEY),
+    ]
+    for order in result.orders:
+        name = order.order.name
+        rows += [
+            (f"{name}: TCO of {order.order.chip}", order.own.tco_usd, MONEY),
+            (f"{name}: cheapest option", order.cheapest.chip, TEXT),
+            (f"{name}: its TCO", order.cheapest.tco_usd, MONEY),
+            (f"{name}: its vs order", order.cheapest.vs_order, RATE),
+        ]
+    return rows
+
+
+def summary_section(results: list[ScenarioResult], rows_of) -> Section:
+    """The scenarios side by side: one column each, one row per figure."""
+    columns = [Column("")] + [Column(r.scenario.name, MONEY) for r in results]
+    by_label: dict[str, list[Any]] = {}
+    kinds: dict[str, str] = {}
+    for index, result in enumerate(results):
+        for label, value, kind in rows_of(result):
+            by_label.setdefault(label, [None] * len(results))[index] = value
+            kinds[label] = kind
+    table = Table(columns, title="Scenarios side by side")
+    for label, values in by_label.items():
+        table.rows.append([label] + [show(v, kinds[label]) for v in values])
+    return Section("Summary", [], [table])
+
+
+# chips ----------------------------------------------------------------------
+
+
+def chip_document(f: ChipFigures) -> dict[str, Any]:
+    c = f.chip
+    return {
+        "chip": c.key,
+        "name": c.name,
+        "vendor": c.vendor,
+        "platform": c.platform,
+        "price_usd": c.price_usd,
+        "levy_rate": c.levy_rate,
+        "levy_base": c.levy_base,
+        "buyer_price_usd": f.buyer_price_usd,
+        "levy_per_unit_usd": f.levy_per_unit_usd,
+        "vendor_net_per_unit_usd": f.vendor_net_per_unit_usd,
+        "tflops": f.tflops,
+        "utilization": c.utilization,
+        "effective_tflops_per_unit": f.effective_tflops_per_unit,
+        "tflops_per_kusd": f.tflops_per_kusd,
+        "tpp": f.tpp,
+        "power_w": c.power_w,
+        "energy_per_unit_usd": f.energy_per_unit_usd,
+        "host_cost_usd": c.host_cost_usd,
+        "cost_per_unit_usd": f.cost_per_unit_usd,
+        "migration_usd": f.migration_usd,
+        "memory_gb": c.memory_gb,
+        "bandwidth_tbps": c.bandwidth_tbps,
+        "supply_units": c.supply_units,
+        "source": c.source,
+        "as_of": c.as_of,
+    }
+
+
+def chips_document(results: Iterable[ScenarioResult]) -> dict[str, Any]:
+    return document(results, lambda r: {"chips": [chip_document(f) for f in r.chips.values()]})
+
+
+def chips_rows(results: Iterable[ScenarioResult]) -> list[dict[str, Any]]:
+    return [{"scenario": r.scenario.name, **chip_document(f)} for r in results for f in r.chips.values()]
+
+
+def chips_sections(results: list[ScenarioResult]) -> list[Section]:
+    sections = []
+    for result in results:
+        precision = result.scenario.assumptions.precision
+        prices = Table(
+            [Column("chip"), Column("list price", MONEY), Column("levy rate", RATE), Column("levy base", RATE),
+             Column("buyer price", MONEY), Column("levy/unit", MONEY), Column("vendor net", MONEY),
+             Column("cost/unit", MONEY)],
+            title="Prices per unit",
+            notes=["cost/unit: buyer price + host cost + lifetime energy."],
+        )
+        compute = Table(
+            [Column("chip"), Column(f"{precision} TFLOP/s", NUMBER), Column("utilization", RATE),
+             Column("effective", NUMBER), Column("per $1k", NUMBER), Column("TPP", NUMBER),
+             Column("memory GB", NUMBER), Column("watts", NUMBER)],
+            title=f"Compute (dense {precision}, no sparsity)",
+            notes=["per $1k: effective TFLOP/s per $1,000 of buyer price. TPP: the export-control "
+                   "metric, max over precisions of TFLOP/s x bits."],
+        )
+        for f in result.chips.values():
+            c = f.chip
+            prices.rows.append([c.key, c.price_usd, c.levy_rate, c.levy_base, f.buyer_price_usd,
+                                f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.cost_per_unit_usd])
+            compute.rows.append([c.key, f.tflops, c.utilization, f.effective_tflops_per_unit,
+                                 f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
+        lines = scenario_lines(result.scenario)
+        lines += [f"{f.chip.key}: {f.chip.name}"
+                  + (f" ({f.chip.vendor})" if f.chip.vendor else "")
+                  + (f"; source: {f.chip.source}" if f.chip.source else "")
+                  + (f" (as of {f.chip.as_of})" if f.chip.as_of else "") for f in result.chips.values()]
+        sections.append(Section(heading(result.scenario), lines, [prices, compute]))
+    if len(results) > 1:
+        sections.append(summary_section(results, _chips_summary))
+    return sections
+
+
+def _chips_summary(result: ScenarioResult) -> list[tuple[str, Any, str]]:
+    rows = []
+    for f in result.chips.values():
+        rows += [(f"{f.chip.key}: buyer price", f.buyer_price_usd, MONEY),
+                 (f"{f.chip.key}: TFLOP/s per $1k", f.tflops_per_kusd, NUMBER)]
+    return rows
+
+
+# levy -------------------------------------------------------------------------
+
+
+def levy_document(results: Iterable[ScenarioResult]) -> dict[str, Any]:
+    return document(results, lambda r: {
+        "orders": [{"name": o.order.name, "chip": o.order.chip, "units": o.units,
+                    "spend_usd": o.spend_usd, "levy_usd": o.levy_usd, "vendor_net_usd": o.vendor_net_usd}
+                   for o in r.orders],
+        "totals": totals_document(r),
+    })
+
+
+def levy_rows(results: Iterable[ScenarioResult]) -> list[dict[str, Any]]:
+    """CSV: a row per order, per chip and for the total, told apart by `level`."""
+    rows = []
+    for r in results:
+        base = {"scenario": r.scenario.name}
+        for o in r.orders:
+            rows.append({**base, "level": "order", "order": o.order.name, "chip": o.order.chip,
+                         "units": o.units, "spend_usd": o.spend_usd, "levy_usd": o.levy_usd,
+                         "vendor_net_usd": o.vendor_net_usd})
+        for t in (*r.totals_by_chip, r.total):
+            rows.append({**base, "level": "chip" if t.chip else "total", "order": None, "chip": t.chip,
+                         "units": sum(o.units for o in r.orders if o.order.chip == t.chip) if t.chip else None,
+                         "spend_usd": t.spend_usd, "levy_usd": t.levy_usd, "vendor_net_usd": t.vendor_net_usd})
+    return rows
+
+
+def levy_sections(results: list[ScenarioResult]) -> list[Section]:
+    sections = []
+    for r in results:
+        table = Table(
+            [Column("order"), Column("chip"), Column("units", COUNT), Column("spend", MONEY),
+             Column("levy rate", RATE), Column("levy paid", MONEY), Column("vendor net", MONEY)],
+            title="Levy per order, per chip and in total",
+        )
+        for o in r.orders:
+            chip = r.chips[o.order.chip]
+            table.rows.append([o.order.name, o.order.chip, o.units, o.spend_usd,
+                               chip.effective_levy_rate, o.levy_usd, o.vendor_net_usd])
+        for t in r.totals_by_chip:
+            table.rows.append(["all orders", t.chip, None, t.spend_usd, None, t.levy_usd, t.vendor_net_usd])
+        table.rows.append(["total", None, None, r.total.spend_usd, None, r.total.levy_usd, r.total.vendor_net_usd])
+        table.notes.append("levy rate: the effective rate on the sale price (levy rate x levy base).")
+        sections.append(Section(heading(r.scenario), scenario_lines(r.scenario), [table]))
+    if len(results) > 1:
+        sections.append(summary_section(results, lambda r: [
+            ("spend", r.total.spend_usd, MONEY), ("levy paid", r.total.levy_usd, MONEY),
+            ("vendor net revenue", r.total.vendor_net_usd, MONEY)]))
+    return sections
+
+
+# validate ---------------------------------------------------------------------
+
+
+def _problem_document(problem: Problem) -> dict[str, Any]:
+    file, line, column = problem.location
+    return {"file": file, "line": line, "column": column, "path": problem.path or None,
+            "message": problem.message}
+
+
+def validate_document(checked: list[tuple[str, list[Problem]]]) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "valid": not any(problems for _, problems in checked),
+        "files": [{"file": file, "valid": not problems, "problems": [_problem_document(p) for p in problems]}
+                  for file, problems in checked],
+    }
+
+
+def validate_rows(checked: list[tuple[str, list[Problem]]]) -> list[dict[str, Any]]:
+    """CSV: a row per problem; a valid file gets one row with no problem."""
+    empty = {"line": None, "column": None, "path": None, "message": None}
+    rows = []
+    for file, problems in checked:
+        if not problems:
+            rows.append({"scenario_file": file, "valid": True, "file": file, **empty})
+        for problem in problems:
+            rows.append({"scenario_file": file, "valid": False, **_problem_document(problem)})
+    return rows
+
+
+def validate_sections(checked: list[tuple[str, list[Problem]]]) -> list[Section]:
+    table = Table([Column("file"), Column("line", NUMBER), Column("column", NUMBER), Column("path"),
+                   Column("problem")], title="Problems")
+    for file, problems in checked:
+        for p in problems:
+            where, line, column = p.location
+            table.rows.append([where, line, column, p.path or "-", p.message])
+    valid = [file for file, problems in checked if not problems]
+    lines = [f"{len(valid)} of {len(checked)} scenario files valid"]
+    return [Section("Validation", lines, [table] if table.rows else [])]

@@ -137,8 +137,8 @@ def _print_table(sections: list) -> None:
 
     from .render.table import render_table
 
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(render_table(sections, fancy=console.is_terminal))
+    console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
+    console.print(render_table(sections, boxes=console.is_terminal))
 
 
 def _table_text(sections: list) -> str:
@@ -150,7 +150,7 @@ def _table_text(sections: list) -> str:
 
     buffer = io.StringIO()
     Console(file=buffer, width=100, color_system=None, highlight=False).print(
-        render_table(sections, fancy=False))
+        render_table(sections, boxes=False))
     return buffer.getvalue()
 
 

@@ -37,10 +37,11 @@ _SET_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
 
 
 class MDict(dict):
-    """A mapping from a file, with the mark of itself and of each value."""
+    """A mapping from a file, with the mark of itself, of each key and of each value."""
 
     mark: Mark
     marks: dict
+    key_marks: dict
 
 
 class MList(list):
@@ -50,12 +51,12 @@ class MList(list):
     marks: list
 
 
-def _mdict(mark: Mark, items: Iterable[tuple[Any, Any, Mark]] = ()) -> MDict:
-    result = MDict()
-    result.mark, result.marks = mark, {}
-    for key, value, value_mark in items:
-        result[key] = value
-        result.marks[key] = value_mark
+def _mdict(mark: Mark, like: MDict | None = None) -> MDict:
+    """A new MDict at `mark`, holding a copy of `like`'s items and marks."""
+    result = MDict(like or {})
+    result.mark = mark
+    result.marks = dict(like.marks) if like else {}
+    result.key_marks = dict(like.key_marks) if like else {}
     return result
 
 
@@ -98,6 +99,7 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             first_seen[key] = self.mark(key_node) if id(key_node) in explicit else None
             result[key] = self.construct_object(value_node, deep=True)
             result.marks[key] = self.mark(value_node)
+            result.key_marks[key] = self.mark(key_node)
         return result
 
     def construct_marked_sequence(self, node: yaml.SequenceNode) -> MList:
@@ -239,20 +241,21 @@ class ScenarioLoader:
                                      for p in error.problems]) from None
             raise
         merged = merge(parent, tree)
-        del merged["extends"], merged.marks["extends"]
+        del merged["extends"], merged.marks["extends"], merged.key_marks["extends"]
         merged.pop("name", None) if "name" not in tree else None
         return merged
 
 
 def merge(parent: MDict, child: MDict) -> MDict:
     """`child` laid over `parent`: mappings merge key by key, the rest is replaced whole."""
-    result = _mdict(child.mark, ((k, v, parent.marks[k]) for k, v in parent.items()))
+    result = _mdict(child.mark, parent)
     for key, value in child.items():
         if isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = merge(result[key], value)
         else:
             result[key] = value
         result.marks[key] = child.marks[key]
+        result.key_marks[key] = child.key_marks[key]
     return result
 
 
@@ -322,9 +325,9 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
             copy[token] = new_value
             copy.marks[token] = mark
         else:
-            copy = _mdict(container.mark, ((k, v, container.marks[k]) for k, v in container.items()))
+            copy = _mdict(container.mark, container)
             copy[token] = new_value
-            copy.marks[token] = mark
+            copy.marks[token] = copy.key_marks[token] = mark
         new_value = copy
     return new_value
 
@@ -450,7 +453,7 @@ class _Builder:
             return None
         for key in node:
             if key not in own:
-                self.problem(node.marks[key], _join(path, key), "unknown key" + did_you_mean(key, own)
+                self.problem(node.key_marks[key], _join(path, key), "unknown key" + did_you_mean(key, own)
                              + ("" if did_you_mean(key, own) else f"; valid keys: {', '.join(own)}"))
         values: dict[str, Any] = dict(given)
         for key, (attr, spec) in own.items():

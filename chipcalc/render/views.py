@@ -331,19 +331,19 @@ def chips_sections(results: list[ScenarioResult]) -> list[Section]:
     for result in results:
         precision = result.scenario.assumptions.precision
         prices = Table(
-            [Column("chip"), Column("list price", MONEY), Column("levy rate", RATE), Column("levy base", RATE),
-             Column("buyer price", MONEY), Column("levy/unit", MONEY), Column("vendor net", MONEY),
-             Column("cost/unit", MONEY)],
+            [Column("chip"), Column("list\nprice", MONEY), Column("levy\nrate", RATE),
+             Column("levy\nbase", RATE), Column("buyer\nprice", MONEY), Column("levy\nper unit", MONEY),
+             Column("vendor net\nper unit", MONEY), Column("cost\nper unit", MONEY)],
             title="Prices per unit",
-            notes=["cost/unit: buyer price + host cost + lifetime energy."],
+            notes=["cost per unit: buyer price + host cost + lifetime energy."],
         )
         compute = Table(
-            [Column("chip"), Column(f"{precision} TFLOP/s", NUMBER), Column("utilization", RATE),
-             Column("effective", NUMBER), Column("per $1k", NUMBER), Column("TPP", NUMBER),
-             Column("memory GB", NUMBER), Column("watts", NUMBER)],
+            [Column("chip"), Column(f"{precision}\nTFLOP/s", NUMBER), Column("utili-\nzation", RATE),
+             Column("effective\nTFLOP/s", NUMBER), Column("TFLOP/s\nper $1k", NUMBER), Column("TPP", NUMBER),
+             Column("memory\nGB", NUMBER), Column("watts", NUMBER)],
             title=f"Compute (dense {precision}, no sparsity)",
-            notes=["per $1k: effective TFLOP/s per $1,000 of buyer price. TPP: the export-control "
-                   "metric, max over precisions of TFLOP/s x bits."],
+            notes=["TFLOP/s per $1k: effective TFLOP/s per $1,000 of buyer price. TPP: the "
+                   "export-control metric, max over precisions of TFLOP/s x bits."],
         )
         for f in result.chips.values():
             c = f.chip
@@ -351,12 +351,10 @@ def chips_sections(results: list[ScenarioResult]) -> list[Section]:
                                 f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.cost_per_unit_usd])
             compute.rows.append([c.key, f.tflops, c.utilization, f.effective_tflops_per_unit,
                                  f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
-        lines = scenario_lines(result.scenario)
-        lines += [f"{f.chip.key}: {f.chip.name}"
-                  + (f" ({f.chip.vendor})" if f.chip.vendor else "")
-                  + (f"; source: {f.chip.source}" if f.chip.source else "")
-                  + (f" (as of {f.chip.as_of})" if f.chip.as_of else "") for f in result.chips.values()]
-        sections.append(Section(heading(result.scenario), lines, [prices, compute]))
+        sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source")], title="Sources")
+        sources.rows = [[f.chip.key, f.chip.name, f.chip.as_of, f.chip.source] for f in result.chips.values()]
+        sections.append(Section(heading(result.scenario), scenario_lines(result.scenario),
+                                [prices, compute, sources]))
     if len(results) > 1:
         sections.append(summary_section(results, _chips_summary))
     return sections

@@ -50,9 +50,9 @@ class Spec:
         low = None if self.low is None else show(self.low)
         high = None if self.high is None else show(self.high)
         if low is not None and high is not None:
-            left = "above" if self.low_open else "at least"
-            right = "below" if self.high_open else "at most"
-            return f"{left} {low} and {right} {high}"
+            left = f"above {low}," if self.low_open else f"from {low}"
+            right = f"to below {high}" if self.high_open else f"up to {high}" if self.low_open else f"to {high}"
+            return f"{left} {right}"
         if low is not None:
             if self.low == 0 and self.low_open:
                 return "positive"
@@ -118,7 +118,7 @@ AS_OF_DOC = "the date the figures were true, e.g. 2026-01-15"
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Scenario-wide settings (`assumptions:`)."""
+    """Scenario-wide settings."""
 
     precision: str = _spec(
         "precision", "choice", "which `tflops` entry the chips are compared at",
@@ -148,7 +148,7 @@ class Assumptions:
 
 @dataclass(frozen=True)
 class Chip:
-    """One accelerator (`chips.<key>:`)."""
+    """One accelerator, under the key the orders and `--set` paths use."""
 
     key: str
     name: str = text("name", "display name; defaults to the key")
@@ -194,7 +194,7 @@ class Chip:
 
 @dataclass(frozen=True)
 class Platform:
-    """The cost of moving the buyer's software to a platform (`platforms.<key>:`)."""
+    """The one-time cost of moving the buyer's software to a platform, by platform name."""
 
     key: str
     migration_cost_usd: float = money(
@@ -213,7 +213,7 @@ class Platform:
 
 @dataclass(frozen=True)
 class Order:
-    """A purchase of one chip (`orders[i]`): `units`, or a `budget` to spend."""
+    """A purchase of one chip: `units`, or a `budget` to spend."""
 
     name: str = text("name", "defaults to order-1, order-2, ...")
     chip: str = _spec("chip", "text", "the key of the chip bought")

@@ -9,6 +9,8 @@ def render_markdown(sections: list[Section], title: str | None = None) -> str:
     parts = [f"# {title}\n"] if title else []
     for section in sections:
         parts.append(f"## {_escape(section.heading)}\n")
+        if section.description:
+            parts.append("```text\n" + section.description + "\n```\n")
         if section.lines:
             parts.append("\n".join(f"- {_escape(line)}" for line in section.lines) + "\n")
         for table in section.tables:

@@ -41,6 +41,8 @@ class Section:
     heading: str
     lines: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    description: str | None = None
+    """Free text from the scenario, shown as written."""
 
 
 def show(value: Any, kind: str) -> str:

@@ -21,6 +21,8 @@ def render_table(sections: list[Section], *, boxes: bool) -> RenderableType:
     parts: list[RenderableType] = []
     for section in sections:
         parts.append(Text(section.heading, style="bold cyan"))
+        if section.description:
+            parts.append(Text(section.description))
         for line in section.lines:
             parts.append(Text(line, style="dim"))
         for table in section.tables:

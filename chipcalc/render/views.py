@@ -74,6 +74,12 @@ def heading(scenario: Scenario) -> str:
     return f"{scenario.title} ({scenario.name})" if scenario.title else scenario.name
 
 
+def scenario_section(scenario: Scenario, tables: list[Table] | None = None) -> Section:
+    """A scenario's section: its heading, description, file, assumptions and collapsed ranges."""
+    return Section(heading(scenario), scenario_lines(scenario), tables or [],
+                   (scenario.description or "").strip() or None)
+
+
 def document(results: Iterable[ScenarioResult], body) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION,
             "scenarios": [{**scenario_head(r.scenario), **body(r)} for r in results]}
@@ -177,7 +183,7 @@ def flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def compare_sections(results: list[ScenarioResult]) -> list[Section]:
     sections = []
     for result in results:
-        section = Section(heading(result.scenario), scenario_lines(result.scenario))
+        section = scenario_section(result.scenario)
         if not result.orders:
             section.lines.append("no orders: add an order to compare the chips as options")
         for order in result.orders:
@@ -353,8 +359,7 @@ def chips_sections(results: list[ScenarioResult]) -> list[Section]:
                                  f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
         sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source")], title="Sources")
         sources.rows = [[f.chip.key, f.chip.name, f.chip.as_of, f.chip.source] for f in result.chips.values()]
-        sections.append(Section(heading(result.scenario), scenario_lines(result.scenario),
-                                [prices, compute, sources]))
+        sections.append(scenario_section(result.scenario, [prices, compute, sources]))
     if len(results) > 1:
         sections.append(summary_section(results, _chips_summary))
     return sections
@@ -412,7 +417,7 @@ def levy_sections(results: list[ScenarioResult]) -> list[Section]:
             table.rows.append(["all orders", t.chip, None, t.spend_usd, None, t.levy_usd, t.vendor_net_usd])
         table.rows.append(["total", None, None, r.total.spend_usd, None, r.total.levy_usd, r.total.vendor_net_usd])
         table.notes.append("levy rate: the effective rate on the sale price (levy rate x levy base).")
-        sections.append(Section(heading(r.scenario), scenario_lines(r.scenario), [table]))
+        sections.append(scenario_section(r.scenario, [table]))
     if len(results) > 1:
         sections.append(summary_section(results, lambda r: [
             ("spend", r.total.spend_usd, MONEY), ("levy paid", r.total.levy_usd, MONEY),

@@ -1,0 +1,68 @@
+"""The scenario format's reference tables, written from the specs in `scenario.py`.
+
+The README's "Keys" section is this text; a test keeps the two identical, so
+the documentation cannot drift from what the loader accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..scenario import REQUIRED, Scenario, Spec, specs
+
+KIND_WORDS = {
+    "text": "text",
+    "date": "date",
+    "choice": "one of",
+    "number": "number",
+    "rate": "rate",
+    "money": "money",
+    "numbers": "mapping",
+    "record": "section",
+    "records": "mapping of sections",
+    "list": "list of sections",
+}
+
+
+def format_reference() -> str:
+    """Markdown tables: one per section of a scenario file, a row per key."""
+    parts = [_section_table("top level", Scenario, "The scenario file.")]
+    for key, (_, spec) in specs(Scenario).items():
+        if spec.item is not None:
+            where = {"record": f"`{key}:`", "records": f"`{key}.<key>:`", "list": f"`{key}[i]:`"}[spec.kind]
+            parts.append(_section_table(where, spec.item))
+    return "\n".join(parts)
+
+
+def _section_table(where: str, cls: type, about: str = "") -> str:
+    about = about or (cls.__doc__ or "").strip().splitlines()[0]
+    lines = [f"**{where}** {about}", "",
+             "| key | kind | default | valid | meaning |", "|---|---|---|---|---|"]
+    for key, (_, spec) in specs(cls).items():
+        lines.append(f"| `{key}` | {_kind(spec)} | {_default(spec)} | {_valid(spec)} | {spec.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+def _kind(spec: Spec) -> str:
+    if spec.kind == "choice":
+        return "one of " + ", ".join(spec.choices)
+    if spec.kind == "numbers":
+        return f"{spec.names} -> number"
+    return KIND_WORDS[spec.kind]
+
+
+def _default(spec: Spec) -> str:
+    default: Any = spec.default
+    if default is REQUIRED:
+        return "required"
+    if default is None or default == {} or default == []:
+        return "-"
+    if spec.kind == "rate":
+        return f"{default * 100:g}%"
+    return f"`{default:g}`" if isinstance(default, float) else f"`{default}`"
+
+
+def _valid(spec: Spec) -> str:
+    if spec.numeric or spec.kind == "numbers":
+        return spec.bounds_text()
+    return "-"

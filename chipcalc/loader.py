@@ -13,7 +13,6 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,6 +27,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 DEFAULT_NAME = "h200-2026"
 DEFAULT_LABEL = f"(built-in {DEFAULT_NAME}.yaml)"
+BUILTIN = Path(__file__).with_name("default.yaml")
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -186,7 +186,7 @@ class ScenarioLoader:
     def load(self, path: str | os.PathLike | None, sets: Iterable[str] = ()) -> Scenario:
         """Load, merge, override and validate one scenario (the built-in one when `path` is None)."""
         if path is None:
-            text = resources.files("chipcalc").joinpath("default.yaml").read_text("utf-8")
+            text = BUILTIN.read_text(encoding="utf-8")
             tree, label, stem = parse_yaml(text, DEFAULT_LABEL), DEFAULT_LABEL, DEFAULT_NAME
             tree = self._check_root(tree, label)
         else:

@@ -181,7 +181,7 @@ def human_rate(value: float | None) -> str:
     """`0.25` -> `25%`, `0.125` -> `12.5%`, `-0.031` -> `-3.1%`."""
     if value is None:
         return "-"
-    percent = value * 100
+    percent = round(value * 100, 9)  # 0.14 * 100 is 14.000000000000002
     if percent == round(percent):
         return f"{percent:.0f}%"
     return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"

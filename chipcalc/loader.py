@@ -42,6 +42,10 @@ class MDict(dict):
     mark: Mark
     marks: dict
     key_marks: dict
+    duplicates: list = []
+    """Keys given twice in the file: (key, mark, mark of the first)."""
+    size = 1
+    """How many values it holds, counting each alias as often as it is used."""
 
 
 class MList(list):
@@ -49,6 +53,7 @@ class MList(list):
 
     mark: Mark
     marks: list
+    size = 1
 
 
 def _mdict(mark: Mark, like: MDict | None = None) -> MDict:
@@ -60,82 +65,156 @@ def _mdict(mark: Mark, like: MDict | None = None) -> MDict:
     return result
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
+MAX_VALUES = 100_000
+"""A scenario holds hundreds of values; more, after expanding YAML aliases, is an attack or a mistake."""
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader (libyaml when present) that keeps marks and refuses duplicate keys."""
+    """PyYAML's safe loader (libyaml when present) that keeps marks, notes duplicate keys and
+    counts values as aliases expand them."""
 
     label = "?"
 
     def mark(self, node: yaml.Node) -> Mark:
         return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def child(self, node: yaml.Node) -> tuple[Any, int]:
+        value = self.construct_object(node, deep=True)
+        return value, getattr(value, "size", 1)
+
+    def bounded(self, size: int, node: yaml.Node) -> int:
+        if size > MAX_VALUES:
+            raise yaml.MarkedYAMLError(
+                problem=f"expands to more than {MAX_VALUES:,} values (through YAML aliases); "
+                "a scenario is far smaller", problem_mark=node.start_mark)
+        return size
+
     def construct_marked_mapping(self, node: yaml.MappingNode) -> MDict:
         explicit = {id(pair[0]) for pair in node.value}
-        self.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first
+        self.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first; explicit keys override them
         result = _mdict(self.mark(node))
-        first_seen: dict = {}
+        result.duplicates = []
+        written: set[str] = set()
+        size = 1
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (dict, list)):
-                raise yaml.MarkedYAMLError(
-                    problem="a key must be a plain word, not a mapping or list",
-                    problem_mark=key_node.start_mark,
-                )
+                raise yaml.MarkedYAMLError(problem="a key must be a plain word, not a mapping or list",
+                                           problem_mark=key_node.start_mark)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
-            if key in first_seen and id(key_node) in explicit and first_seen[key]:
-                earlier = first_seen[key]
-                raise _DuplicateKey(
-                    problem=f"duplicate key '{key}' (first given at line {earlier.line}); "
-                    "YAML would silently keep only the last one: remove one of them",
-                    problem_mark=key_node.start_mark,
-                )
-            first_seen[key] = self.mark(key_node) if id(key_node) in explicit else None
-            result[key] = self.construct_object(value_node, deep=True)
+            if id(key_node) in explicit:
+                if key in written:
+                    result.duplicates.append((key, self.mark(key_node), result.key_marks[key]))
+                written.add(key)
+            result[key], child_size = self.child(value_node)
+            size = self.bounded(size + child_size, node)
             result.marks[key] = self.mark(value_node)
             result.key_marks[key] = self.mark(key_node)
+        result.size = size
         return result
 
     def construct_marked_sequence(self, node: yaml.SequenceNode) -> MList:
-        result = MList(self.construct_object(child, deep=True) for child in node.value)
+        result = MList()
+        size = 1
+        for child_node in node.value:
+            value, child_size = self.child(child_node)
+            size = self.bounded(size + child_size, node)
+            result.append(value)
         result.mark = self.mark(node)
         result.marks = [self.mark(child) for child in node.value]
+        result.size = size
         return result
+
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date, or its text when it only looks like one (2026-13-01), for validation to report."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
 
 
 _MarkingLoader.add_constructor("tag:yaml.org,2002:map", _MarkingLoader.construct_marked_mapping)
 _MarkingLoader.add_constructor("tag:yaml.org,2002:seq", _MarkingLoader.construct_marked_sequence)
+_MarkingLoader.add_constructor("tag:yaml.org,2002:timestamp", _MarkingLoader.construct_lenient_timestamp)
 
 
 def parse_yaml(text: str, label: str) -> Any:
-    """Parse YAML text, keeping marks; raise ScenarioError with FILE:LINE:COL."""
+    """Parse YAML text safely, keeping marks; raise ScenarioError with FILE:LINE:COL: PATH."""
     loader = _MarkingLoader(text)
     loader.label = label
     try:
-        return loader.get_single_data()
+        tree = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
-        message = error.problem or error.context or "is not valid YAML"
-        if "\\t" in message or "tab" in message.lower():
-            message += " (indent with spaces: YAML does not allow tabs there)"
-        if isinstance(error, yaml.constructor.ConstructorError) and "tag" in message:
-            message = f"{message.rstrip('.')}: scenario files may use only plain YAML values"
-        elif not isinstance(error, _DuplicateKey):
-            message = f"invalid YAML: {message}"
-        raise ScenarioError([Problem(where, "", message)]) from None
+        raise ScenarioError([_yaml_problem(error, text, label)]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(f"{label}:1:1", "", f"invalid YAML: {error}")]) from None
     except RecursionError:
         raise ScenarioError([Problem(f"{label}:1:1", "", "is nested too deeply to be a scenario")]) from None
     finally:
         loader.dispose()
+    duplicates = [Problem(str(mark), path, f"duplicate key '{path.rsplit('.', 1)[-1]}' (first given at line "
+                          f"{first.line}); YAML would silently keep only the last one: remove one of them")
+                  for path, mark, first in _duplicates(tree, "")]
+    if duplicates:
+        raise ScenarioError(duplicates)
+    return tree
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
+    message = error.problem or error.context or "is not valid YAML"
+    if isinstance(error, yaml.constructor.ConstructorError):
+        tag = re.search(r"tag '([^']*)'", message)
+        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else ""
+        message = (f"the tag {shown} is not allowed: scenario files may use only plain YAML values "
+                   "(numbers, text, lists, mappings)") if tag else message
+        return Problem(where, _path_at(text, mark) if mark else "", message)
+    if not message.startswith("expands to"):
+        if "\\t" in message or "tab" in message.lower():
+            message += " (indent with spaces: YAML does not allow tabs)"
+        elif error.context and error.context_mark and error.problem:
+            message += (f" ({error.context} that starts at line {error.context_mark.line + 1}, "
+                        f"column {error.context_mark.column + 1})")
+        message = f"invalid YAML: {message}"
+    return Problem(where, "", message)
+
+
+def _duplicates(value: Any, path: str) -> Iterable[tuple[str, Mark, Mark]]:
+    if isinstance(value, MDict):
+        for key, mark, first in value.duplicates:
+            yield _join(path, key), mark, first
+        for key, inner in value.items():
+            yield from _duplicates(inner, _join(path, key))
+    elif isinstance(value, MList):
+        for index, inner in enumerate(value):
+            yield from _duplicates(inner, f"{path}[{index}]")
+
+
+def _path_at(text: str, mark: Any) -> str:
+    """The path of the value written at `mark`, found by composing the text without constructing it."""
+    def walk(node: yaml.Node, path: str) -> str | None:
+        if node.start_mark.line == mark.line and node.start_mark.column == mark.column:
+            return path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found = walk(value, _join(path, str(getattr(key, "value", ""))))
+                if found is not None:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                found = walk(value, f"{path}[{index}]")
+                if found is not None:
+                    return found
+        return None
+
+    try:
+        return walk(yaml.compose(text, Loader=_BaseLoader), "") or ""
+    except (yaml.YAMLError, RecursionError):
+        return ""
 
 
 def read_text(path: Path, label: str) -> str:
@@ -405,6 +484,7 @@ class _Builder:
         self.origins: dict[str, Mark] = {}
         self.ranges: list[tuple[str, Uncertain]] = []
         self.fx: dict[str, float] = {}
+        self.currencies: dict[str, str] = {}
 
     def problem(self, mark: Mark, path: str, message: str) -> None:
         self.problems.append(Problem(str(mark), path, message))
@@ -425,6 +505,7 @@ class _Builder:
         values["file"] = self.label
         values["ranges"] = tuple(self.ranges)
         values["origins"] = self.origins
+        values["currencies"] = self.currencies
         return Scenario(**values)
 
     @staticmethod
@@ -534,8 +615,7 @@ class _Builder:
             sub = f"{path}[{index}]"
             self.origins[sub] = raw.marks[index]
             values = self.record(spec.item, node, sub, raw.marks[index])
-            if values is not None:
-                result.append(spec.item(**values))
+            result.append(None if values is None else spec.item(**values))  # keeps indexes aligned
         return tuple(result)
 
     def numbers(self, spec: Spec, raw: Any, path: str, mark: Mark) -> dict[str, float]:
@@ -574,7 +654,8 @@ class _Builder:
     # Numbers, rates, money, and uncertain ranges of them
 
     def numeric(self, spec: Spec, raw: Any, path: str, mark: Mark, kind: str | None = None) -> float | None:
-        parse = {"number": parse_number, "rate": parse_rate, "money": self.usd}[kind or spec.kind]
+        parse = {"number": parse_number, "rate": parse_rate,
+                 "money": lambda raw: self.usd(raw, path)}[kind or spec.kind]
         try:
             if isinstance(raw, dict):
                 uncertain = self.uncertain(raw, parse)
@@ -613,10 +694,11 @@ class _Builder:
         _check_uncertain(uncertain)
         return uncertain
 
-    def usd(self, raw: Any) -> float:
+    def usd(self, raw: Any, path: str) -> float:
         money: Money = parse_money(raw)
         if money.currency == "USD":
             return money.amount
+        self.currencies[path] = money.currency
         if money.currency not in self.fx:
             raise ValueError(f"is in {money.currency}, which has no exchange rate: add "
                              f"assumptions.fx.{money.currency} (USD per {money.currency})")
@@ -642,7 +724,7 @@ class _Builder:
                              f"platform '{platform}' has no entry under platforms: add "
                              f"platforms.{platform}.migration_cost (the cost of leaving "
                              f"{assumptions.incumbent_platform}), 0 if there is none")
-            if chip.tflops is not None and chip.tflops and assumptions.precision not in chip.tflops \
+            if chip.tflops and assumptions.precision is not None and assumptions.precision not in chip.tflops \
                     and not self._has_problem(f"{path}.tflops"):
                 self.problem(node.marks.get("tflops", where), f"{path}.tflops",
                              f"has no {assumptions.precision} entry, the scenario's precision: add "
@@ -657,11 +739,14 @@ class _Builder:
         nodes = tree.get("orders") if isinstance(tree.get("orders"), list) else []
         seen: dict[str, int] = {}
         named = []
+        written = tree.get("chips") if isinstance(tree.get("chips"), dict) else {}
         for index, order in enumerate(orders):
+            if order is None:
+                continue
             path = f"orders[{index}]"
             node = nodes[index] if index < len(nodes) and isinstance(nodes[index], dict) else _mdict(
                 Mark(self.label, 1, 1))
-            if order.chip is not None and chips and order.chip not in chips:
+            if order.chip is not None and written and order.chip not in written:
                 self.problem(node.marks.get("chip", node.mark), f"{path}.chip",
                              f"no chip '{order.chip}' in this scenario" + (did_you_mean(order.chip, chips)
                              or f"; chips: {', '.join(chips)}"))

@@ -66,10 +66,13 @@ class ChipFigures:
     cost_per_unit_usd: Any
     """k = b + h + E: buyer price, host cost and lifetime energy of one unit."""
     tflops_per_kusd: Any
-    tpp: float
     migration_usd: Any
     """M: the one-time cost of moving the buyer's software to this chip's platform."""
     electricity_usd_per_kwh: Any
+
+    @property
+    def tpp(self) -> float:
+        return tpp(self.chip.tflops)
 
 
 def chip_figures(chip: Chip, assumptions: Assumptions, platforms: Mapping[str, Platform]) -> ChipFigures:
@@ -94,7 +97,6 @@ def chip_figures(chip: Chip, assumptions: Assumptions, platforms: Mapping[str, P
         energy_per_unit_usd=energy,
         cost_per_unit_usd=price + chip.host_cost_usd + energy,
         tflops_per_kusd=1000 * effective / price,
-        tpp=tpp(chip.tflops),
         migration_usd=migration_cost(None if on_incumbent else platforms[chip.platform]),
         electricity_usd_per_kwh=usd_per_kwh,
     )
@@ -228,52 +230,77 @@ def _levy_total(chip: str | None, orders: Any) -> LevyTotal:
     )
 
 
-def _order_result(order: Order, figures: Mapping[str, ChipFigures], assumptions: Assumptions) -> OrderResult:
+def order_figures(order: Order, figures: Mapping[str, ChipFigures], lifetime_years: Any) -> dict[str, Any]:
+    """An order and every chip as an option for its demand, as plain arithmetic.
+
+    Returns the order's `units`, `demand_tflops`, `spend_usd`, `levy_usd`,
+    `vendor_net_usd` and, under `options`, each chip's fields by key. Works
+    on floats and on numpy arrays alike.
+    """
     own = figures[order.chip]
     units = order_units(order, own)
     demand = units * own.effective_tflops_per_unit
     own_tco = tco(demand, own)
-    options = [
-        _option(demand, fig, own, own_tco, units, assumptions) for fig in figures.values()
-    ]
+    return {
+        "units": units,
+        "demand_tflops": demand,
+        "spend_usd": units * own.buyer_price_usd,
+        "levy_usd": units * own.levy_per_unit_usd,
+        "vendor_net_usd": units * own.vendor_net_per_unit_usd,
+        "options": {key: option_figures(demand, fig, own_tco, lifetime_years) for key, fig in figures.items()},
+    }
+
+
+def option_figures(demand: Any, fig: ChipFigures, own_tco: Any, lifetime_years: Any) -> dict[str, Any]:
+    """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option)."""
+    units = demand / fig.effective_tflops_per_unit
+    total = tco(demand, fig)
+    pflops = demand / 1000
+    supply = fig.chip.supply_units
+    excess = units - (units if supply is None else supply)
+    return {
+        "units": units,
+        "capex_usd": units * (fig.buyer_price_usd + fig.chip.host_cost_usd),
+        "levy_usd": units * fig.levy_per_unit_usd,
+        "energy_usd": units * fig.energy_per_unit_usd,
+        "migration_usd": fig.migration_usd,
+        "tco_usd": total,
+        "usd_per_effective_pflops": total / pflops,
+        "usd_per_effective_pflops_hour": total / (pflops * HOURS_PER_YEAR * lifetime_years),
+        "vs_order": total / own_tco - 1,
+        "supply_shortfall_units": (excess + abs(excess)) / 2,  # max(0, excess), arrays too
+    }
+
+
+def _order_result(order: Order, figures: Mapping[str, ChipFigures], assumptions: Assumptions) -> OrderResult:
+    values = order_figures(order, figures, assumptions.lifetime_years)
+    own = figures[order.chip]
+    own_tco = values["options"][order.chip]["tco_usd"]
+    options = []
+    for key, fields in values["options"].items():
+        fig = figures[key]
+        is_own = key == order.chip
+        options.append(Option(
+            chip=key,
+            is_order_chip=is_own,
+            buyer_price_usd=fig.buyer_price_usd,
+            levy_per_unit_usd=fig.levy_per_unit_usd,
+            effective_tflops_per_unit=fig.effective_tflops_per_unit,
+            tflops_per_kusd=fig.tflops_per_kusd,
+            breakeven=None if is_own else breakevens(
+                values["demand_tflops"], own, values["units"], own_tco, fig, fields["units"],
+                fields["tco_usd"], assumptions.levy_pass_through),
+            **fields,
+        ))
     options.sort(key=lambda option: (option.tco_usd, option.chip))
     return OrderResult(
         order=order,
-        units=units,
-        demand_tflops=demand,
-        spend_usd=units * own.buyer_price_usd,
-        levy_usd=units * own.levy_per_unit_usd,
-        vendor_net_usd=units * own.vendor_net_per_unit_usd,
+        units=values["units"],
+        demand_tflops=values["demand_tflops"],
+        spend_usd=values["spend_usd"],
+        levy_usd=values["levy_usd"],
+        vendor_net_usd=values["vendor_net_usd"],
         options=tuple(options),
-    )
-
-
-def _option(demand: float, fig: ChipFigures, own: ChipFigures, own_tco: float, own_units: float,
-            assumptions: Assumptions) -> Option:
-    units = demand / fig.effective_tflops_per_unit
-    total = tco(demand, fig)
-    supply = fig.chip.supply_units
-    is_own = fig.chip.key == own.chip.key
-    pflops = demand / 1000
-    return Option(
-        chip=fig.chip.key,
-        is_order_chip=is_own,
-        units=units,
-        buyer_price_usd=fig.buyer_price_usd,
-        levy_per_unit_usd=fig.levy_per_unit_usd,
-        capex_usd=units * (fig.buyer_price_usd + fig.chip.host_cost_usd),
-        levy_usd=units * fig.levy_per_unit_usd,
-        energy_usd=units * fig.energy_per_unit_usd,
-        migration_usd=fig.migration_usd,
-        tco_usd=total,
-        effective_tflops_per_unit=fig.effective_tflops_per_unit,
-        tflops_per_kusd=fig.tflops_per_kusd,
-        usd_per_effective_pflops=total / pflops,
-        usd_per_effective_pflops_hour=total / (pflops * HOURS_PER_YEAR * assumptions.lifetime_years),
-        vs_order=total / own_tco - 1,
-        supply_shortfall_units=0.0 if supply is None else max(0.0, units - supply),
-        breakeven=None if is_own else breakevens(demand, own, own_units, own_tco, fig, units, total,
-                                                 assumptions.levy_pass_through),
     )
 
 

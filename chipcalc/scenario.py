@@ -9,7 +9,8 @@ Money is in USD and rates are fractions once a scenario is loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import re
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
 REQUIRED = object()
@@ -259,8 +260,129 @@ class Scenario:
     """Uncertain inputs, `(path, Uncertain)` in USD and fractions: collapsed to a point here."""
     origins: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)
     """Where each value given in a file or by `--set` was written, by path."""
+    currencies: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """The currency of each amount written in one other than USD, by path."""
 
 
 def specs(cls: type) -> dict[str, tuple[str, Spec]]:
     """The file keys of a section, each with its attribute name and spec."""
     return {f.metadata["spec"].key: (f.name, f.metadata["spec"]) for f in fields(cls) if "spec" in f.metadata}
+
+
+# Paths: the names of values, as `--set` and error messages write them --------
+
+_PATH_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """`orders[0].units` -> `["orders", 0, "units"]`; ValueError when it is not a path."""
+    tokens: list[str | int] = []
+    position = 0
+    for match in _PATH_TOKEN.finditer(path):
+        if match.start() != position or (position == 0 and match.group(0).startswith(".")):
+            break
+        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        position = match.end()
+    if position != len(path) or not path:
+        raise ValueError(f"{path!r} is not a path; write it as in error messages, e.g. "
+                         "chips.h200.levy_rate or orders[0].units")
+    return tokens
+
+
+def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
+    """Every number a scenario holds, with its path and spec, in file order."""
+    found: list[tuple[str, Spec, float]] = []
+
+    def walk(value: Any, cls: type, prefix: str) -> None:
+        for key, (attr, spec) in specs(cls).items():
+            inner = getattr(value, attr)
+            path = f"{prefix}{key}"
+            if spec.numeric and inner is not None:
+                found.append((path, spec, inner))
+            elif spec.kind == "numbers":
+                number = Spec(key, "number", spec.doc, low=spec.low, low_open=spec.low_open)
+                found.extend((f"{path}.{name}", number, v) for name, v in inner.items())
+            elif spec.kind == "record":
+                walk(inner, spec.item, path + ".")
+            elif spec.kind == "records":
+                for name, item in inner.items():
+                    walk(item, spec.item, f"{path}.{name}.")
+            elif spec.kind == "list":
+                for index, item in enumerate(inner):
+                    walk(item, spec.item, f"{path}[{index}].")
+
+    walk(scenario, Scenario, "")
+    return found
+
+
+def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """A copy of `scenario` with each path set to its value (USD, fractions; numpy arrays allowed).
+
+    Changing an exchange rate rescales every amount that was written in that currency.
+    """
+    for path, value in changes.items():
+        tokens = parse_path(path)
+        if tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3:
+            old = scenario.assumptions.fx[tokens[2]]
+            for money_path, currency in scenario.currencies.items():
+                if currency == tokens[2]:
+                    scenario = _set(scenario, Scenario, parse_path(money_path),
+                                    _get(scenario, Scenario, parse_path(money_path)) * (value / old))
+        scenario = _set(scenario, Scenario, tokens, value)
+    return scenario
+
+
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value at `path` (KeyError, IndexError or ValueError when there is none)."""
+    return _get(scenario, Scenario, parse_path(path))
+
+
+def spec_at(path: str) -> Spec:
+    """The spec of the value at `path` (KeyError when the schema has no such path)."""
+    section: Any = Scenario
+    spec: Spec | None = None
+    for token in parse_path(path):
+        if isinstance(section, type):
+            if token not in specs(section):
+                raise KeyError(path)
+            spec = specs(section)[token][1]
+            section = spec if spec.item is not None or spec.kind == "numbers" else None
+        elif isinstance(section, Spec) and section.kind == "numbers":
+            spec = Spec(str(token), "number", section.doc, low=section.low, low_open=section.low_open)
+            section = None
+        elif isinstance(section, Spec) and section.kind in ("records", "list"):
+            if (section.kind == "list") != isinstance(token, int):
+                raise KeyError(path)
+            section = section.item
+        else:
+            raise KeyError(path)
+    if spec is None or not isinstance(section, (type(None), Spec)) or section is not None and (
+            section.kind != "numbers"):
+        raise KeyError(path)
+    return spec
+
+
+def _get(value: Any, cls: Any, tokens: list) -> Any:
+    token, rest = tokens[0], tokens[1:]
+    if isinstance(value, Mapping):
+        inner = value[token]
+    elif isinstance(value, tuple):
+        inner = value[token]
+    else:
+        inner = getattr(value, specs(type(value))[token][0])
+    return _get(inner, None, rest) if rest else inner
+
+
+def _set(value: Any, cls: Any, tokens: list, new: Any) -> Any:
+    token, rest = tokens[0], tokens[1:]
+    if isinstance(value, Mapping):
+        copy = dict(value)
+        copy[token] = _set(value[token], None, rest, new) if rest else new
+        return copy
+    if isinstance(value, tuple):
+        items = list(value)
+        items[token] = _set(value[token], None, rest, new) if rest else new
+        return tuple(items)
+    attr = specs(type(value))[token][0]
+    inner = getattr(value, attr)
+    return replace(value, **{attr: _set(inner, None, rest, new) if rest else new})

@@ -17,7 +17,9 @@ CURRENCY_SYMBOLS = {"$": "USD", "¥": "CNY", "￥": "CNY"}
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)\s*([kKMBT]?)$")
-_MONEY = re.compile(r"^(?P<symbol>[$¥￥]?)\s*(?P<number>[^A-Za-z]*?[kKMBT]?)\s*(?P<code>[A-Za-z]{3})?$")
+_MONEY = re.compile(
+    r"^(?P<symbol>[$¥￥]?)\s*(?P<number>[^A-Za-z]*?(?:[eE][+-]?\d+)?[kKMBT]?)\s*(?P<code>[A-Za-z]{3})?$"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def parse_number(value: object) -> float:
         try:
             return _finite(float(value), value)
         except OverflowError:
-            raise ValueError(f"is too large (got {value})") from None
+            raise ValueError(f"is too large (got a number with {len(str(value))} digits)") from None
     if not isinstance(value, str):
         raise ValueError(f"must be a number (got {describe(value)})")
     match = _NUMBER.match(value.strip())
@@ -138,30 +140,24 @@ def describe(value: object) -> str:
 
 
 def human_number(value: float, digits: int = 3) -> str:
-    """`1234567` -> `1.23M`: three significant figures with a suffix."""
+    """`1234567` -> `1.23M`: three significant figures with a k/M/B/T suffix."""
     if value is None:
         return "-"
-    magnitude = abs(value)
+    rounded = float(f"{value:.{digits}g}")  # round first: 999.5 becomes 1.00k, not 1000
+    magnitude = abs(rounded)
     for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if magnitude >= scale * 0.9995:
-            return _significant(value / scale, digits) + suffix
-    return _significant(value, digits)
+        if magnitude >= scale:
+            return _significant(rounded / scale, digits) + suffix
+    return _significant(rounded, digits)
 
 
 def _significant(value: float, digits: int) -> str:
     magnitude = abs(value)
     if magnitude == 0:
         return "0"
-    if magnitude >= 100:
-        decimals = max(digits - 3, 0)
-    elif magnitude >= 10:
-        decimals = max(digits - 2, 0)
-    elif magnitude >= 1:
-        decimals = max(digits - 1, 0)
-    else:
-        decimals = digits
-    text = f"{value:,.{decimals}f}"
-    return text
+    whole_digits = len(str(int(magnitude))) if magnitude >= 1 else 0
+    decimals = max(digits - whole_digits, 0) if magnitude >= 1 else digits
+    return f"{value:,.{decimals}f}"
 
 
 def human_money(value: float | None) -> str:
@@ -172,7 +168,7 @@ def human_money(value: float | None) -> str:
     magnitude = abs(value)
     if magnitude == 0:
         return "$0"
-    if magnitude < 1000:
+    if magnitude < 999.5:
         return f"{sign}${magnitude:,.2f}" if magnitude < 10 else f"{sign}${magnitude:,.0f}"
     return f"{sign}${human_number(magnitude)}"
 

@@ -30,6 +30,7 @@ app = typer.Typer(
     "compares the outcomes. With no SCENARIO, commands use the built-in 2026 H200 scenario.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -37,7 +38,7 @@ state = {"debug": False}
 
 ScenarioArgs = Annotated[
     Optional[list[str]],
-    typer.Argument(metavar="[SCENARIO]...", help="Scenario files; the built-in scenario when none is given.",
+    typer.Argument(metavar="SCENARIO", help="Scenario files; the built-in scenario when none is given.",
                    show_default=False),
 ]
 SetOption = Annotated[
@@ -48,7 +49,7 @@ SetOption = Annotated[
 FormatOption = Annotated[
     Optional[OutputFormat],
     typer.Option("--format", "-f", show_default=False,
-                 help="Output format [default: table, or from the extension of --output]."),
+                 help="Output format: table (the default), json, csv or markdown; -o FILE.json etc. also choose it."),
 ]
 OutputOption = Annotated[
     Optional[Path],

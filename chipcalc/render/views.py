@@ -74,10 +74,13 @@ def heading(scenario: Scenario) -> str:
     return f"{scenario.title} ({scenario.name})" if scenario.title else scenario.name
 
 
-def scenario_section(scenario: Scenario, tables: list[Table] | None = None) -> Section:
-    """A scenario's section: its heading, description, file, assumptions and collapsed ranges."""
+def scenario_section(scenario: Scenario, tables: list[Table] | None = None, *,
+                     described: bool = False) -> Section:
+    """A scenario's section: its heading, file, assumptions and collapsed ranges, and its
+    description when `described` (long; reports and the chip table show it)."""
+    description = (scenario.description or "").strip() or None
     return Section(heading(scenario), scenario_lines(scenario), tables or [],
-                   (scenario.description or "").strip() or None)
+                   description if described else None)
 
 
 def document(results: Iterable[ScenarioResult], body) -> dict[str, Any]:
@@ -359,7 +362,7 @@ def chips_sections(results: list[ScenarioResult]) -> list[Section]:
                                  f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
         sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source")], title="Sources")
         sources.rows = [[f.chip.key, f.chip.name, f.chip.as_of, f.chip.source] for f in result.chips.values()]
-        sections.append(scenario_section(result.scenario, [prices, compute, sources]))
+        sections.append(scenario_section(result.scenario, [prices, compute, sources], described=True))
     if len(results) > 1:
         sections.append(summary_section(results, _chips_summary))
     return sections

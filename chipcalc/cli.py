@@ -273,6 +273,31 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
 
 
+@app.command()
+def schema(output: OutputOption = None) -> None:
+    """Print the JSON Schema (draft 2020-12) of scenario files, for editors and CI.
+
+    It is generated from the same definitions the loader validates with. Point an editor at
+    it with a first line `# yaml-language-server: $schema=scenario.schema.json`.
+
+    Examples:
+
+      chipcalc schema -o scenario.schema.json
+
+      check-jsonschema --schemafile scenario.schema.json scenarios/*.yaml
+    """
+    from .render.machine import render_json
+    from .schema import scenario_schema
+
+    with error_boundary():
+        text = render_json(scenario_schema())
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            sys.stderr.write(f"wrote {output}\n")
+
+
 def main() -> None:
     """The console script: run the app, and leave quietly when a pipe closes early."""
     try:

@@ -750,11 +750,12 @@ class _Builder:
                 self.problem(node.marks.get("chip", node.mark), f"{path}.chip",
                              f"no chip '{order.chip}' in this scenario" + (did_you_mean(order.chip, chips)
                              or f"; chips: {', '.join(chips)}"))
-            given = [key for key in ("units", "budget") if key in node]
-            if len(given) == 2:
-                self.problem(node.marks["budget"], path, "give units or budget, not both")
+            given = [key for key in Order.EXACTLY_ONE_OF if key in node]
+            if len(given) > 1:
+                self.problem(node.marks[given[-1]], path, f"give {' or '.join(given)}, not both")
             elif not given:
-                self.problem(node.mark, path, "missing units or budget: give one, e.g. units: 400k")
+                self.problem(node.mark, path, f"missing {' or '.join(Order.EXACTLY_ONE_OF)}: give one, "
+                             "e.g. units: 400k")
             name = order.name or f"order-{index + 1}"
             if name in seen:
                 self.problem(node.marks.get("name", node.mark), f"{path}.name",

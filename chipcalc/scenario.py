@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 REQUIRED = object()
 """Default of a key that a file must give."""
@@ -215,6 +215,8 @@ class Platform:
 @dataclass(frozen=True)
 class Order:
     """A purchase of one chip: `units`, or a `budget` to spend."""
+
+    EXACTLY_ONE_OF: ClassVar[tuple[str, ...]] = ("units", "budget")
 
     name: str = text("name", "defaults to order-1, order-2, ...")
     chip: str = _spec("chip", "text", "the key of the chip bought")

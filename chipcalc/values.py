@@ -16,6 +16,13 @@ SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 CURRENCY_SYMBOLS = {"$": "USD", "¥": "CNY", "￥": "CNY"}
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
+# The written forms, shared with the JSON Schema (`schema.py`) so both accept the same text.
+NUMBER_TEXT = r"[+-]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?\s*[kKMBT]?"
+NUMBER_PATTERN = rf"^\s*{NUMBER_TEXT}\s*$"
+RATE_PATTERN = rf"^\s*{NUMBER_TEXT}\s*%?\s*$"
+MONEY_PATTERN = rf"^\s*[$¥￥]?\s*{NUMBER_TEXT}\s*(?:[A-Za-z]{{3}})?\s*$"
+RANGE_PATTERN = r"^\s*\S.*\s+to\s+\S.*$"
+
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)\s*([kKMBT]?)$")
 _MONEY = re.compile(
     r"^(?P<symbol>[$¥￥]?)\s*(?P<number>[^A-Za-z]*?(?:[eE][+-]?\d+)?[kKMBT]?)\s*(?P<code>[A-Za-z]{3})?$"

@@ -20,6 +20,7 @@ from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
 from .loader import ScenarioLoader
 from .model import ScenarioResult, compare as evaluate
+from .scenario import Scenario
 from .render import OutputFormat
 from .render import views
 
@@ -271,6 +272,75 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
             sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
         sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A scenario file, or REV:PATH at a git revision.",
+                                       show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="A scenario file, or REV:PATH at a git revision.",
+                                       show_default=False)],
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+    fail_on_change: Annotated[bool, typer.Option("--fail-on-change",
+                                                 help="Exit 1 when anything changed.")] = False,
+    max_change: Annotated[Optional[str], typer.Option(
+        "--max-change", metavar="RATE", show_default=False,
+        help="Exit 1 when an outcome moves by more than RATE (5%): money and quantities relative to "
+             "their old value, fractions in absolute points; or when the cheapest option or a "
+             "breakeven's reason changes.")] = None,
+) -> None:
+    """What changed between two scenarios, inputs and outcomes; only what changed is listed.
+
+    OLD and NEW are files or git revisions (`HEAD~1:scenarios/base.yaml`); a scenario read at a
+    revision resolves its `extends` at that revision. As a CI gate, `--fail-on-change` or
+    `--max-change 5%` exit 1 with a summary on stderr.
+
+    Examples:
+
+      chipcalc diff scenarios/h200-2026.yaml scenarios/subsidy-lapses.yaml
+
+      chipcalc diff main:scenarios/h200-2026.yaml scenarios/h200-2026.yaml -f markdown
+
+      chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
+    """
+    from .diff import diff_results
+    from .values import parse_rate
+
+    with error_boundary():
+        limit = None
+        if max_change is not None:
+            try:
+                limit = parse_rate(max_change)
+            except ValueError as error:
+                raise UsageError(f"--max-change {error}") from None
+        before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
+        changes = diff_results(before, after)
+        emit(changes, format_, output, document=views.diff_document, rows=views.diff_rows,
+             sections=views.diff_sections)
+        if fail_on_change and changes.changed:
+            sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
+            raise typer.Exit(ExitCode.CHECK_FAILED)
+        if limit is not None:
+            breaking = [c for c in changes.outcomes if c.exceeds(limit)]
+            if breaking:
+                sys.stderr.write(f"{len(breaking)} outcome{'s' if len(breaking) > 1 else ''} moved more than "
+                                 f"{max_change}:\n")
+                sys.stderr.write("".join(f"  {c.where}: {c.field} {views.show_outcome(c.old, c.field)} -> "
+                                         f"{views.show_outcome(c.new, c.field)}\n" for c in breaking))
+                raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+def load_reference(argument: str, sets: list[str] | None) -> Scenario:
+    """A scenario from a file, or from `REV:PATH` at a git revision."""
+    from .gitio import GitSource, split_revision
+
+    at_revision = split_revision(argument)
+    if at_revision is None:
+        return ScenarioLoader().load(argument, sets or ())
+    source = GitSource.open(at_revision[0])
+    return ScenarioLoader(source).load(source.path(at_revision[1]), sets or ())
 
 
 @app.command()

@@ -256,29 +256,49 @@ def decode(data: bytes, label: str) -> str:
 # Reading files, with extends ----------------------------------------------
 
 
-class ScenarioLoader:
-    """Loads scenarios, reading each file (and so each shared parent) once."""
+class FileSource:
+    """Scenario files on disk, named by their paths as the user wrote them."""
 
-    def __init__(self) -> None:
+    def read(self, ref: str) -> str:
+        return read_text(Path(ref), ref)
+
+    def exists(self, ref: str) -> bool:
+        return os.path.exists(ref)
+
+    def key(self, ref: str) -> str:
+        return os.path.realpath(ref)
+
+    def label(self, ref: str) -> str:
+        return ref
+
+    def parent(self, ref: str, extends: str) -> str:
+        return os.path.normpath(os.path.join(os.path.dirname(ref), extends))
+
+
+class ScenarioLoader:
+    """Loads scenarios from a source (files by default), reading each file, and so each shared
+    parent, once."""
+
+    def __init__(self, source: Any = None) -> None:
+        self.source = source or FileSource()
         self._trees: dict[str, Any] = {}
 
-    def load(self, path: str | os.PathLike | None, sets: Iterable[str] = ()) -> Scenario:
-        """Load, merge, override and validate one scenario (the built-in one when `path` is None)."""
-        if path is None:
-            text = BUILTIN.read_text(encoding="utf-8")
-            tree, label, stem = parse_yaml(text, DEFAULT_LABEL), DEFAULT_LABEL, DEFAULT_NAME
-            tree = self._check_root(tree, label)
+    def load(self, ref: str | os.PathLike | None, sets: Iterable[str] = ()) -> Scenario:
+        """Load, merge, override and validate one scenario (the built-in one when `ref` is None)."""
+        if ref is None:
+            tree = self._check_root(parse_yaml(BUILTIN.read_text(encoding="utf-8"), DEFAULT_LABEL), DEFAULT_LABEL)
+            label, stem = DEFAULT_LABEL, DEFAULT_NAME
         else:
-            label = os.fspath(path)
-            stem = Path(label).stem
-            tree = self._resolve(Path(label), label, ())
-        tree = apply_sets(tree, sets)
-        return build_scenario(tree, label, stem)
+            ref = os.fspath(ref)
+            label, stem = self.source.label(ref), Path(ref).stem
+            tree = self._resolve(ref, ())
+        return build_scenario(apply_sets(tree, sets), label, stem)
 
-    def _read(self, path: Path, label: str) -> Any:
-        key = os.path.realpath(path)
+    def _read(self, ref: str) -> MDict:
+        key = self.source.key(ref)
         if key not in self._trees:
-            self._trees[key] = self._check_root(parse_yaml(read_text(path, label), label), label)
+            label = self.source.label(ref)
+            self._trees[key] = self._check_root(parse_yaml(self.source.read(ref), label), label)
         return self._trees[key]
 
     @staticmethod
@@ -292,36 +312,35 @@ class ScenarioLoader:
             )])
         return tree
 
-    def _resolve(self, path: Path, label: str, chain: tuple[str, ...]) -> MDict:
-        tree = self._read(path, label)
+    def _resolve(self, ref: str, chain: tuple[str, ...]) -> MDict:
+        """The tree of `ref` laid over its chain of parents; `chain` holds the children's refs."""
+        tree = self._read(ref)
         parent_ref = tree.get("extends")
         if parent_ref is None:
             return tree
         where = str(tree.marks["extends"])
         if not isinstance(parent_ref, str) or not parent_ref.strip():
             raise ScenarioError([Problem(where, "extends", "must be the path of a parent scenario file")])
-        parent_path = path.parent / parent_ref
-        parent_label = os.path.normpath(os.path.join(os.path.dirname(label), parent_ref))
-        real = os.path.realpath(path)
-        if os.path.realpath(parent_path) in chain + (real,):
-            cycle = [*chain, real, os.path.realpath(parent_path)]
-            start = cycle.index(os.path.realpath(parent_path))
-            names = " -> ".join(os.path.relpath(p) for p in cycle[start:])
+        parent = self.source.parent(ref, parent_ref)
+        keys = [self.source.key(r) for r in (*chain, ref)]
+        if self.source.key(parent) in keys:
+            cycle = [*chain, ref, parent][keys.index(self.source.key(parent)):]
+            names = " -> ".join(self.source.label(r) for r in cycle)
             raise ScenarioError([Problem(where, "extends", f"extends in a cycle: {names}")])
-        if not parent_path.is_file() and not parent_path.is_dir():
-            raise ScenarioError([Problem(where, "extends", f"parent scenario {parent_label} does not exist")])
+        if not self.source.exists(parent):
+            raise ScenarioError([Problem(where, "extends",
+                                         f"parent scenario {self.source.label(parent)} does not exist")])
         try:
-            parent = self._resolve(parent_path, parent_label, chain + (real,))
+            parent_tree = self._resolve(parent, (*chain, ref))
         except ScenarioError as error:
-            if all(problem.where.startswith(parent_label) and ":" not in problem.where[len(parent_label):]
-                   for problem in error.problems):
-                # The parent could not be read at all: say where it was named.
-                raise ScenarioError([Problem(where, "extends", f"{parent_label} {p.message}")
+            if error.unreadable:  # say where the unreadable parent was named
+                raise ScenarioError([Problem(where, "extends", f"{p.where} {p.message}")
                                      for p in error.problems]) from None
             raise
-        merged = merge(parent, tree)
+        merged = merge(parent_tree, tree)
         del merged["extends"], merged.marks["extends"], merged.key_marks["extends"]
-        merged.pop("name", None) if "name" not in tree else None
+        if "name" not in tree:  # a parent's name is not inherited
+            merged.pop("name", None)
         return merged
 
 

@@ -291,17 +291,15 @@ def parse_path(path: str) -> list[str | int]:
     return tokens
 
 
-def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
-    """Every number a scenario holds, with its path and spec, in file order."""
-    found: list[tuple[str, Spec, float]] = []
+def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
+    """Every value a scenario holds (numbers, text, dates), with its path and spec, in file order."""
+    found: list[tuple[str, Spec, Any]] = []
 
     def walk(value: Any, cls: type, prefix: str) -> None:
         for key, (attr, spec) in specs(cls).items():
             inner = getattr(value, attr)
             path = f"{prefix}{key}"
-            if spec.numeric and inner is not None:
-                found.append((path, spec, inner))
-            elif spec.kind == "numbers":
+            if spec.kind == "numbers":
                 number = Spec(key, "number", spec.doc, low=spec.low, low_open=spec.low_open)
                 found.extend((f"{path}.{name}", number, v) for name, v in inner.items())
             elif spec.kind == "record":
@@ -312,9 +310,16 @@ def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
             elif spec.kind == "list":
                 for index, item in enumerate(inner):
                     walk(item, spec.item, f"{path}[{index}].")
+            elif inner is not None:
+                found.append((path, spec, inner))
 
     walk(scenario, Scenario, "")
     return found
+
+
+def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
+    """Every number a scenario holds, with its path and spec, in file order."""
+    return [(path, spec, value) for path, spec, value in leaves(scenario) if spec.numeric]
 
 
 def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:

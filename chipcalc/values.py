@@ -175,6 +175,8 @@ def human_money(value: float | None) -> str:
     magnitude = abs(value)
     if magnitude == 0:
         return "$0"
+    if magnitude < 1:
+        return f"{sign}${magnitude:.3g}"  # electricity per kWh: $0.0556
     if magnitude < 999.5:
         return f"{sign}${magnitude:,.2f}" if magnitude < 10 else f"{sign}${magnitude:,.0f}"
     return f"{sign}${human_number(magnitude)}"

@@ -21,6 +21,8 @@ MONEY, RATE, NUMBER, COUNT, TEXT = "money", "rate", "number", "count", "text"
 class Column:
     header: str
     kind: str = TEXT
+    wrap: bool = False
+    """Long text (sources, file positions) may wrap; everything else keeps to one line."""
 
     @property
     def right_aligned(self) -> bool:

@@ -44,7 +44,7 @@ def _table(table: Table, boxes: bool) -> RenderableType:
     )
     for column in table.columns:
         rich_table.add_column(column.header, justify="right" if column.right_aligned else "left",
-                              no_wrap=column.header != "source")
+                              no_wrap=not column.wrap, overflow="fold" if column.wrap else "ellipsis")
     for row in cells(table):
         rich_table.add_row(*row)
     if not table.notes:

@@ -360,7 +360,7 @@ def chips_sections(results: list[ScenarioResult]) -> list[Section]:
                                 f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.cost_per_unit_usd])
             compute.rows.append([c.key, f.tflops, c.utilization, f.effective_tflops_per_unit,
                                  f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
-        sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source")], title="Sources")
+        sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source", wrap=True)], title="Sources")
         sources.rows = [[f.chip.key, f.chip.name, f.chip.as_of, f.chip.source] for f in result.chips.values()]
         sections.append(scenario_section(result.scenario, [prices, compute, sources], described=True))
     if len(results) > 1:
@@ -468,3 +468,72 @@ def validate_sections(checked: list[tuple[str, list[Problem]]]) -> list[Section]
     valid = [file for file, problems in checked if not problems]
     lines = [f"{len(valid)} of {len(checked)} scenario files valid"]
     return [Section("Validation", lines, [table] if table.rows else [])]
+
+
+# diff -------------------------------------------------------------------------
+
+
+def show_outcome(value: Any, field: str) -> str:
+    """An outcome of a diff as a person reads it, by its field's name."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "-" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    if field.endswith("_usd"):
+        return human_money(value)
+    if field.split(".")[-1] in ("vs_order", "levy_rate", "utilization"):
+        return human_rate(value)
+    return human_number(value)
+
+
+def diff_document(diff) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "old": {"name": diff.old.name, "file": diff.old.file},
+        "new": {"name": diff.new.name, "file": diff.new.file},
+        "changed": diff.changed,
+        "inputs": [{"path": c.path, "kind": c.kind, "old": c.old, "new": c.new, "old_where": c.old_where,
+                    "new_where": c.new_where} for c in diff.inputs],
+        "outcomes": [{"where": c.where, "field": c.field, "old": c.old, "new": c.new, "delta": c.delta,
+                      "relative": c.relative} for c in diff.outcomes],
+    }
+
+
+def diff_rows(diff) -> list[dict[str, Any]]:
+    """CSV: one row per change, inputs first, told apart by `kind`."""
+    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": c.old, "new": c.new,
+             "delta": None, "relative": None} for c in diff.inputs]
+    rows += [{"kind": "outcome", "where": c.where, "field": c.field, "old": c.old, "new": c.new,
+              "delta": c.delta, "relative": c.relative} for c in diff.outcomes]
+    return rows
+
+
+def diff_sections(diff) -> list[Section]:
+    heading_text = f"chipcalc diff: {diff.old.file} -> {diff.new.file}"
+    if not diff.changed:
+        return [Section(heading_text, ["no change"])]
+    tables = []
+    if diff.inputs:
+        inputs = Table([Column("input"), Column("old", NUMBER), Column("new", NUMBER),
+                        Column("where", wrap=True)], title=f"Inputs changed ({len(diff.inputs)})")
+        for c in diff.inputs:
+            kind = {"rate": RATE, "money": MONEY, "number": NUMBER}.get(c.kind, TEXT)
+            inputs.rows.append([c.path, "(absent)" if c.old is None else show(c.old, kind),
+                                "(absent)" if c.new is None else show(c.new, kind),
+                                c.new_where or c.old_where or "default"])
+        tables.append(inputs)
+    groups: dict[str, list] = {}
+    for c in diff.outcomes:
+        groups.setdefault(c.where, []).append(c)
+    for where, changes in groups.items():
+        table = Table([Column("outcome"), Column("old", NUMBER), Column("new", NUMBER), Column("change", NUMBER)],
+                      title=f"Outcomes changed: {where}")
+        for c in changes:
+            table.rows.append([c.field, show_outcome(c.old, c.field), show_outcome(c.new, c.field), _change(c)])
+        tables.append(table)
+    return [Section(heading_text, [f"{len(diff.inputs)} inputs and {len(diff.outcomes)} outcomes changed"],
+                    tables)]
+
+
+def _change(c) -> str:
+    if c.relative is None:
+        return "-" if c.kind == "text" or c.delta is None else "from 0"
+    return f"{c.delta * 100:+.1f} pt" if c.kind == "fraction" else f"{c.relative * 100:+.1f}%"

@@ -1,0 +1,146 @@
+"""What changed between two scenarios: their inputs and the outcomes the model gives.
+
+Outcomes are compared field by field under the names of the compare JSON, so
+a diff reads like the report it summarises. Only what changed is listed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .model import ScenarioResult
+from .render.views import order_document, totals_document
+from .scenario import Scenario, leaves
+
+FRACTIONS = {"vs_order", "levy_rate", "utilization"}
+"""Outcomes that are themselves fractions: --max-change compares them in absolute terms."""
+
+
+@dataclass(frozen=True)
+class InputChange:
+    """An input given a new value, or added (`old` None) or removed (`new` None)."""
+
+    path: str
+    kind: str
+    """The spec's kind: number, rate, money, text, ..."""
+    old: Any
+    new: Any
+    old_where: str | None
+    new_where: str | None
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """One outcome that moved: `where` names the order and option, `field` the compare JSON field."""
+
+    where: str
+    field: str
+    old: Any
+    new: Any
+
+    @property
+    def kind(self) -> str:
+        """money, fraction, quantity, or text (a reason or a chip)."""
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new)):
+            return "text"
+        if self.field.endswith("_usd"):
+            return "money"
+        return "fraction" if self.field.split(".")[-1] in FRACTIONS else "quantity"
+
+    @property
+    def delta(self) -> float | None:
+        return self.new - self.old if self.kind != "text" else None
+
+    @property
+    def relative(self) -> float | None:
+        """The change as a share of the old value (None from 0, or for text)."""
+        if self.kind == "text" or self.old == 0:
+            return None
+        return (self.new - self.old) / abs(self.old)
+
+    def exceeds(self, limit: float) -> bool:
+        """Whether this change breaks `--max-change limit` (CLI.md, CI gates)."""
+        if self.kind == "text":
+            return self.field.endswith(("reason", "pays")) or self.field == "cheapest"
+        if self.kind == "fraction":
+            return abs(self.delta) > limit
+        if self.old == 0:
+            return self.new != 0
+        return abs(self.relative) > limit
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: Scenario
+    new: Scenario
+    inputs: tuple[InputChange, ...]
+    outcomes: tuple[OutcomeChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inputs or self.outcomes)
+
+
+def diff_results(old: ScenarioResult, new: ScenarioResult) -> Diff:
+    return Diff(old.scenario, new.scenario, tuple(_input_changes(old.scenario, new.scenario)),
+                tuple(_outcome_changes(outcomes(old), outcomes(new))))
+
+
+def _input_changes(old: Scenario, new: Scenario) -> list[InputChange]:
+    before = {path: value for path, _, value in leaves(old)}
+    after = {path: value for path, _, value in leaves(new)}
+    kinds = {path: spec.kind for path, spec, _ in (*leaves(old), *leaves(new))}
+    changes = []
+    for path in [*before, *(p for p in after if p not in before)]:
+        if path in ("name", "title", "description") or _same(before.get(path), after.get(path)):
+            continue
+        changes.append(InputChange(path, kinds[path], before.get(path), after.get(path),
+                                   _where(old, path), _where(new, path)))
+    return changes
+
+
+def _where(scenario: Scenario, path: str) -> str | None:
+    mark = scenario.origins.get(path)
+    return str(mark) if mark else None
+
+
+def outcomes(result: ScenarioResult) -> dict[tuple[str, str], Any]:
+    """Every outcome of a result by (where, field): totals, orders and their options."""
+    flat: dict[tuple[str, str], Any] = {}
+    totals = totals_document(result)
+    for field in ("spend_usd", "levy_usd", "vendor_net_usd"):
+        flat[("total", field)] = totals[field]
+    for order in result.orders:
+        document = order_document(order)
+        where = f"order {order.order.name}"
+        for field in ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd"):
+            flat[(where, field)] = document[field]
+        flat[(where, "cheapest")] = order.cheapest.chip
+        for option in document["options"]:
+            _flatten(option, f"{where}, option {option['chip']}", "", flat)
+    return flat
+
+
+def _flatten(values: dict[str, Any], where: str, prefix: str, flat: dict) -> None:
+    for key, value in values.items():
+        if key in ("chip", "is_order_chip"):
+            continue
+        field = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(value, where, f"{field}.", flat)
+        elif value is not None or prefix:
+            flat[(where, field.removesuffix(".value"))] = value
+
+
+def _outcome_changes(before: dict, after: dict) -> list[OutcomeChange]:
+    keys = [*before, *(key for key in after if key not in before)]
+    return [OutcomeChange(where, field, before.get((where, field)), after.get((where, field)))
+            for where, field in keys if not _same(before.get((where, field)), after.get((where, field)))]
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float) and isinstance(new, float):
+        return old == new or math.isclose(old, new, rel_tol=1e-12, abs_tol=0.0)
+    return old == new

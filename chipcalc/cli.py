@@ -275,6 +275,71 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
 
 @app.command()
+def report(
+    scenarios: ScenarioArgs = None,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="The report directory.",
+                                      show_default=False)] = ...,  # type: ignore[assignment]
+    set_: SetOption = None,
+    format_: Annotated[OutputFormat, typer.Option("--format", "-f", help="markdown or json reports.")]
+    = OutputFormat.markdown,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 when a report on disk is "
+                                        "missing, stale or orphaned.")] = False,
+) -> None:
+    """Write one report per scenario and an index.md linking them, each with a one-line verdict.
+
+    A report has the scenario's title and description, its assumptions, platforms and orders
+    with their sources and dates, the chip tables, the comparison and breakevens of every
+    order, the levy totals and any collapsed ranges. Files are written whole or not at all,
+    and are byte-identical for identical input, so reports can be committed and checked in CI.
+
+    Examples:
+
+      chipcalc report scenarios/*.yaml --out reports
+
+      chipcalc report scenarios/*.yaml --out reports --check
+    """
+    from .render.reports import report_files
+
+    with error_boundary():
+        if format_ not in (OutputFormat.markdown, OutputFormat.json):
+            raise UsageError(f"report --format takes markdown or json, not {format_.value}")
+        files = report_files(load_all(scenarios, set_), format_.value)
+        if check:
+            problems = _stale_reports(out, files)
+            if problems:
+                command = " ".join(["chipcalc report", *(scenarios or []), "--out", str(out)]
+                                   + (["-f", "json"] if format_ is OutputFormat.json else []))
+                sys.stderr.write("".join(f"{line}\n" for line in problems) + f"update them with: {command}\n")
+                raise typer.Exit(ExitCode.CHECK_FAILED)
+            sys.stderr.write(f"{len(files)} reports in {out} are up to date\n")
+            return
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create {out}: {error.strerror or error}") from None
+        for name, text in files.items():
+            write_atomic(out / name, text)
+        sys.stderr.write(f"wrote {len(files)} reports to {out}\n")
+
+
+def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
+    """What `report --check` reports: files missing, different, or not made by any scenario."""
+    problems = []
+    for name, text in files.items():
+        path = out / name
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif path.read_bytes() != text.encode("utf-8"):
+            problems.append(f"{path}: stale (differs from what the scenarios give now)")
+    suffix = Path(next(iter(files))).suffix
+    if out.is_dir():
+        for path in sorted(out.glob(f"*{suffix}")):
+            if path.name not in files:
+                problems.append(f"{path}: orphaned (no scenario gives it; delete it)")
+    return problems
+
+
+@app.command()
 def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="A scenario file, or REV:PATH at a git revision.",
                                        show_default=False)],

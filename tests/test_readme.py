@@ -7,8 +7,10 @@ current output. The scenario format's key tables come from the specs.
 
 from __future__ import annotations
 
+import glob
 import re
 import shlex
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -24,16 +26,21 @@ KEYS = re.compile(r"(<!-- keys: generated from chipcalc/scenario.py -->\n)(.*?)(
 
 
 @pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Run the examples in a copy of the repository's data, so those that write touch nothing here."""
+    for folder in ("scenarios", "reports", "tests/invalid"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "80")
     for name in ("FORCE_COLOR", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
 
 
 def run(command: str) -> str:
-    result = CliRunner().invoke(app, shlex.split(command)[1:])
-    return result.output
+    """The output a user sees, with the shell's glob expansion of `scenarios/*.yaml`."""
+    words = [match for word in shlex.split(command)[1:]
+             for match in (sorted(glob.glob(word)) if "*" in word else [word])]
+    return CliRunner().invoke(app, words).output
 
 
 def test_readme_examples_are_real_output(request: pytest.FixtureRequest) -> None:

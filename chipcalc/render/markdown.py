@@ -20,7 +20,8 @@ def render_markdown(sections: list[Section], title: str | None = None) -> str:
 
 def _table(table: Table) -> str:
     lines = [f"### {_escape(table.title)}\n"] if table.title else []
-    lines.append("| " + " | ".join(_escape(c.header) or " " for c in table.columns) + " |")
+    headers = (c.header.replace("-\n", "").replace("\n", " ") for c in table.columns)
+    lines.append("| " + " | ".join(_escape(h) or " " for h in headers) + " |")
     lines.append("|" + "|".join("---:" if c.right_aligned else "---" for c in table.columns) + "|")
     for row in cells(table):
         lines.append("| " + " | ".join(_escape(cell) for cell in row) + " |")

@@ -537,3 +537,56 @@ def _change(c) -> str:
     if c.relative is None:
         return "-" if c.kind == "text" or c.delta is None else "from 0"
     return f"{c.delta * 100:+.1f} pt" if c.kind == "fraction" else f"{c.relative * 100:+.1f}%"
+
+
+# report -------------------------------------------------------------------------
+
+
+def report_sections(result: ScenarioResult) -> list[Section]:
+    """One scenario's full report: assumptions with sources, chips, comparisons, breakevens, levy."""
+    scenario = result.scenario
+    a = scenario.assumptions
+    assumptions = Table([Column("assumption"), Column("value", NUMBER)], title="Assumptions")
+    assumptions.rows = [
+        ["precision", a.precision], ["lifetime", f"{a.lifetime_years:g} years"],
+        ["electricity", f"{human_money(a.electricity_usd_per_kwh)}/kWh"], ["PUE", f"{a.pue:g}"],
+        ["levy pass-through", human_rate(a.levy_pass_through)], ["incumbent platform", a.incumbent_platform],
+        *([f"USD per {code}", f"{rate:g}"] for code, rate in a.fx.items()),
+    ]
+    platforms = Table([Column("platform"), Column("migration", MONEY), Column("engineer-months", NUMBER),
+                       Column("per engineer-month", MONEY), Column("as of"), Column("source", wrap=True)],
+                      title="Platforms (migration off the incumbent)")
+    platforms.rows = [[key, p.migration_cost_usd, p.engineer_months, p.cost_per_engineer_month_usd, p.as_of,
+                       p.source] for key, p in scenario.platforms.items()]
+    orders = Table([Column("order"), Column("chip"), Column("given"), Column("as of"), Column("source", wrap=True)],
+                   title="Orders")
+    orders.rows = [[o.name, o.chip, human_money(o.budget_usd) if o.budget_usd is not None else
+                    f"{human_number(o.units)} units", o.as_of, o.source] for o in scenario.orders]
+    head = scenario_section(scenario, [assumptions] + ([platforms] if platforms.rows else []) + [orders],
+                            described=True)
+    head.heading = f"Scenario {scenario.name}"
+    chips, = chips_sections([result])
+    chips.heading, chips.lines, chips.description = "Chips", [], None
+    sections = [head, chips]
+    for compared in compare_sections([result]):
+        compared.heading, compared.lines = "Comparison", []
+        sections.append(compared)
+    levy, = levy_sections([result])
+    levy.heading, levy.lines = "Levy", []
+    sections.append(levy)
+    return sections
+
+
+def report_document(result: ScenarioResult) -> dict[str, Any]:
+    (chips,) = chips_document([result])["scenarios"]
+    (compared,) = compare_document([result])["scenarios"]
+    return {"schema_version": SCHEMA_VERSION, **compared, "description": result.scenario.description,
+            "chips": chips["chips"]}
+
+
+def verdict(result: ScenarioResult) -> str:
+    """A one-line summary for the index: the cheapest option of each order and the levy paid."""
+    parts = [f"{o.order.name}: cheapest {o.cheapest.chip} ({human_money(o.cheapest.tco_usd)} TCO, "
+             + ("the order's chip" if o.cheapest.is_order_chip else
+                f"{human_rate(o.cheapest.vs_order)} vs {o.order.chip}") + ")" for o in result.orders]
+    return "; ".join(parts + [f"levy paid {human_money(result.total.levy_usd)}"])

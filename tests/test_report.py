@@ -1,0 +1,112 @@
+"""report: one file per scenario and an index, written whole, and --check that writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chipcalc.cli import app
+
+from .conftest import ROOT
+
+SHIPPED = sorted(f"scenarios/{p.name}" for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_committed_reports_are_fresh() -> None:
+    result = run("report", *SHIPPED, "--out", "reports", "--check")
+    assert result.exit_code == 0, (
+        result.stderr + "\nregenerate them: chipcalc report scenarios/*.yaml --out reports")
+
+
+def test_writes_one_report_per_scenario_and_an_index(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["article-check.md", "h200-2026.md", "index.md"]
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "[h200-2026](h200-2026.md)" in index
+    assert "approved-2026: cheapest h200 ($17.0B TCO, the order's chip); levy paid $2.70B" in index
+    report = (out / "article-check.md").read_text(encoding="utf-8")
+    for part in ("# Checking the OFweek article", "### Assumptions", "### Orders", "### Prices per unit",
+                 "### Breakevens of switching from h200", "### Levy per order", "989 / 148 = 6.7x"):
+        assert part in report
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    run("report", *SHIPPED, "--out", str(tmp_path / "a"))
+    run("report", *SHIPPED, "--out", str(tmp_path / "b"))
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
+
+
+def test_json_reports(tmp_path: Path) -> None:
+    assert run("report", "scenarios/h200-2026.yaml", "--out", str(tmp_path), "-f", "json").exit_code == 0
+    document = json.loads((tmp_path / "h200-2026.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == 1 and document["orders"][0]["name"] == "approved-2026"
+    assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["reports"][0]["report"] == \
+        "h200-2026.json"
+
+
+def test_check_names_missing_stale_and_orphaned_reports_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out))
+    (out / "h200-2026.md").write_text("edited by hand\n", encoding="utf-8")
+    (out / "article-check.md").unlink()
+    (out / "old-scenario.md").write_text("left over\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out), "--check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{out / 'h200-2026.md'}: stale (differs from what the scenarios give now)",
+        f"{out / 'article-check.md'}: missing",
+        f"{out / 'old-scenario.md'}: orphaned (no scenario gives it; delete it)",
+        f"update them with: chipcalc report scenarios/h200-2026.yaml scenarios/article-check.yaml --out {out}",
+    ]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "--check writes nothing"
+
+
+def test_check_of_a_missing_directory_creates_nothing(tmp_path: Path) -> None:
+    result = run("report", "--out", str(tmp_path / "none"), "--check")
+    assert result.exit_code == 1
+    assert not (tmp_path / "none").exists()
+
+
+def test_interrupted_write_leaves_old_reports_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "r"
+    run("report", "scenarios/h200-2026.yaml", "--out", str(out))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace = os.replace
+    calls = []
+
+    def interrupted(source, destination):
+        calls.append(destination)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = run("report", "scenarios/h200-2026.yaml", "--set", "chips.h200.price=30k", "--out", str(out))
+    assert result.exit_code == 130
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(after) == set(before), "no temporary file is left behind"
+    assert after["index.md"] == before["index.md"], "the file being written when interrupted is untouched"
+    assert after["h200-2026.md"] != before["h200-2026.md"], "the file written before it is whole and new"
+
+
+def test_two_scenarios_with_one_name_is_an_error(tmp_path: Path) -> None:
+    result = run("report", "scenarios/h200-2026.yaml", "chipcalc/default.yaml", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "two scenarios are named 'h200-2026'" in result.stderr

@@ -409,6 +409,45 @@ def load_reference(argument: str, sets: list[str] | None) -> Scenario:
 
 
 @app.command()
+def explain(
+    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
+    = None,
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
+                                          "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
+    order: Annotated[Optional[str], typer.Option("--order", metavar="NAME", show_default=False,
+                                                 help="The order (default: the first).")] = None,
+    chip: Annotated[Optional[str], typer.Option("--chip", metavar="CHIP", show_default=False,
+                                                help="The option (default: the order's chip; for a breakeven, "
+                                                     "the cheapest other option).")] = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """How one number was computed: its formula, each term's value, and where each input came from.
+
+    Every input is traced to the file and line that set it (or an inherited parent, `--set`, or a
+    default) with its `source:`. METRIC is a field of the compare JSON; per-order fields (spend_usd,
+    levy_usd, ...) are explained for the order unless --chip names an option.
+
+    Examples:
+
+      chipcalc explain scenarios/h200-2026.yaml tco_usd --chip ascend_910c
+
+      chipcalc explain scenarios/levy-passed-through.yaml breakeven.levy_rate
+
+      chipcalc explain scenarios/article-check.yaml levy_usd --order h20-same-spend
+    """
+    from .explain import explain as explain_metric
+
+    with error_boundary():
+        (result,) = load_all([scenario] if scenario else None, set_)
+        explanation = (explain_metric(result, metric, order, chip), result.scenario.file)
+        emit(explanation, format_, output, document=views.explain_document, rows=views.explain_rows,
+             sections=views.explain_sections)
+
+
+@app.command()
 def schema(output: OutputOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of scenario files, for editors and CI.
 

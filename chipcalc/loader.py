@@ -534,9 +534,9 @@ class _Builder:
         fx = assumptions.get("fx") if isinstance(assumptions, dict) else None
         rates = {}
         for code, raw in (fx.items() if isinstance(fx, dict) else ()):
-            try:
-                rate = parse_number(raw)
-            except ValueError:
+            try:  # a rate written as a range converts at its point value, as everything else does
+                rate = _point(raw, parse_number)
+            except (ValueError, KeyError, TypeError):
                 continue
             if rate > 0:
                 rates[str(code)] = rate
@@ -782,6 +782,15 @@ class _Builder:
             seen.setdefault(name, index)
             named.append(replace(order, name=name))
         return tuple(named)
+
+
+def _point(raw: Any, parse) -> float:
+    """The value a plain number or an uncertain range stands for outside `simulate`."""
+    if isinstance(raw, dict):
+        return parse(raw["mode"]) if "mode" in raw else (parse(raw["low"]) + parse(raw["high"])) / 2
+    if isinstance(raw, str) and (ends := split_range(raw)):
+        return (parse(ends[0]) + parse(ends[1])) / 2
+    return parse(raw)
 
 
 def _check_uncertain(uncertain: Uncertain) -> None:

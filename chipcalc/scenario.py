@@ -345,26 +345,23 @@ def value_at(scenario: Scenario, path: str) -> Any:
 
 
 def spec_at(path: str) -> Spec:
-    """The spec of the value at `path` (KeyError when the schema has no such path)."""
-    section: Any = Scenario
+    """The spec of the value at `path` (KeyError when the schema has no such value)."""
+    section: Any = Scenario  # a record class, or the Spec of a keyed mapping, a list or a mapping of numbers
     spec: Spec | None = None
     for token in parse_path(path):
-        if isinstance(section, type):
-            if token not in specs(section):
-                raise KeyError(path)
+        if isinstance(section, type) and token in specs(section):
             spec = specs(section)[token][1]
-            section = spec if spec.item is not None or spec.kind == "numbers" else None
-        elif isinstance(section, Spec) and section.kind == "numbers":
-            spec = Spec(str(token), "number", section.doc, low=section.low, low_open=section.low_open)
-            section = None
-        elif isinstance(section, Spec) and section.kind in ("records", "list"):
-            if (section.kind == "list") != isinstance(token, int):
-                raise KeyError(path)
-            section = section.item
+            section = spec.item if spec.kind == "record" else spec if spec.kind in ("records", "list", "numbers") \
+                else None
+        elif isinstance(section, Spec) and section.kind == "records" and isinstance(token, str):
+            section, spec = section.item, None
+        elif isinstance(section, Spec) and section.kind == "list" and isinstance(token, int):
+            section, spec = section.item, None
+        elif isinstance(section, Spec) and section.kind == "numbers" and isinstance(token, str):
+            spec, section = Spec(token, "number", section.doc, low=section.low, low_open=section.low_open), None
         else:
             raise KeyError(path)
-    if spec is None or not isinstance(section, (type(None), Spec)) or section is not None and (
-            section.kind != "numbers"):
+    if spec is None or section is not None:
         raise KeyError(path)
     return spec
 

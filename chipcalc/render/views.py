@@ -590,3 +590,69 @@ def verdict(result: ScenarioResult) -> str:
              + ("the order's chip" if o.cheapest.is_order_chip else
                 f"{human_rate(o.cheapest.vs_order)} vs {o.order.chip}") + ")" for o in result.orders]
     return "; ".join(parts + [f"levy paid {human_money(result.total.levy_usd)}"])
+
+
+# explain --------------------------------------------------------------------------
+
+
+def _where_from(term, scenario_file: str) -> str:
+    if term.origin is None:
+        return "default"
+    if term.origin.startswith("--set:"):
+        return term.origin
+    file = term.origin.rsplit(":", 2)[0]
+    return term.origin + ("" if file == scenario_file else " (inherited)")
+
+
+def explain_document(explanation_and_file) -> dict[str, Any]:
+    explanation, scenario_file = explanation_and_file
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": explanation.scenario,
+        "file": scenario_file,
+        "metric": explanation.metric,
+        "order": explanation.order,
+        "chip": explanation.chip,
+        "value": explanation.value,
+        "reason": explanation.reason,
+        "formula": explanation.formula,
+        "terms": [{"symbol": t.symbol, "meaning": t.meaning, "value": t.value, "formula": t.formula,
+                   "path": t.path, "where": None if t.formula else _where_from(t, scenario_file),
+                   "source": t.source} for t in explanation.terms],
+    }
+
+
+def explain_rows(explanation_and_file) -> list[dict[str, Any]]:
+    document = explain_document(explanation_and_file)
+    return [{"metric": document["metric"], "order": document["order"], "chip": document["chip"], **term}
+            for term in document["terms"]]
+
+
+def explain_sections(explanation_and_file) -> list[Section]:
+    explanation, scenario_file = explanation_and_file
+    kind = {"money": MONEY, "rate": RATE}
+    subject = f"option {explanation.chip} of order {explanation.order}" if explanation.chip else \
+        f"order {explanation.order}"
+    if explanation.value is None:
+        shown = f"none ({explanation.reason})"
+    else:
+        metric_kind = MONEY if explanation.metric.endswith("_usd") else RATE if explanation.metric.split(".")[-1] \
+            in ("vs_order", "levy_rate", "utilization") else NUMBER
+        shown = f"{show(explanation.value, metric_kind)} ({explanation.value!r})" + (
+            f", {explanation.reason}" if explanation.reason else "")
+    derived = Table([Column("term"), Column("value", NUMBER), Column("formula", wrap=True)], title="Derived")
+    inputs = Table([Column("term"), Column("value", NUMBER), Column("path and where it was set", wrap=True)],
+                   title="Inputs")
+    sources: dict[str, str] = {}
+    for t in explanation.terms:
+        value = show(t.value, kind.get(t.kind, NUMBER)) if t.value is not None else "none"
+        if t.formula:
+            derived.rows.append([t.symbol, value, t.formula])
+        else:
+            inputs.rows.append([t.symbol, value, f"{t.path}\n  {_where_from(t, scenario_file)}"])
+            if t.source:
+                sources.setdefault(t.source, t.path.rsplit(".", 1)[0] if t.path.startswith(("chips.", "platforms."))
+                                   else t.path)
+    inputs.notes = [f"source of {owner}: {source}" for source, owner in sources.items()]
+    return [Section(f"{explanation.metric} of {subject} ({explanation.scenario})",
+                    [f"{explanation.formula}", f"= {shown}"], [t for t in (derived, inputs) if t.rows])]

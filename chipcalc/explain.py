@@ -1,0 +1,294 @@
+"""How one number was computed: its formula in MODEL.md's symbols, and every term behind it.
+
+Derived terms show their own formula; inputs show their path, value and where
+they came from (a file and line, inherited through `extends`, `--set`, or a
+default) with the `source:` of their chip, platform or order.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import UsageError
+from .model import ChipFigures, OrderResult, ScenarioResult
+from .scenario import Scenario
+
+ORDER_FIELDS = ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd")
+OPTION_FIELDS = ("units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd", "levy_usd", "energy_usd",
+                 "migration_usd", "tco_usd", "effective_tflops_per_unit", "tflops_per_kusd",
+                 "usd_per_effective_pflops", "usd_per_effective_pflops_hour", "vs_order", "supply_shortfall_units")
+BREAKEVENS = ("breakeven.demand_tflops", "breakeven.levy_rate", "breakeven.migration_cost_usd",
+              "breakeven.price_usd", "breakeven.utilization")
+
+
+@dataclass(frozen=True)
+class Term:
+    symbol: str
+    meaning: str
+    value: Any
+    kind: str
+    """How to show the value: money, rate, number or text."""
+    formula: str | None = None
+    """For a derived term: how it is computed from other terms."""
+    path: str | None = None
+    """For an input: where it lives in the scenario."""
+    origin: str | None = None
+    """For an input: FILE:LINE:COL, `--set`, or None for a default."""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    metric: str
+    scenario: str
+    order: str | None
+    chip: str | None
+    value: Any
+    reason: str | None
+    formula: str
+    terms: tuple[Term, ...]
+
+
+@dataclass
+class _Context:
+    """Collects the terms a metric needs, each once, in the order they are first needed."""
+
+    scenario: Scenario
+    result: ScenarioResult
+    order: OrderResult
+    chip_c: str
+    terms: dict[str, Term | None] = field(default_factory=dict)
+    totals: dict[str, Callable[[], Term]] = field(default_factory=dict)
+    """Terms that depend on the order as a whole (T_a, n_c, T_c)."""
+
+    def chip_terms(self, key: str, tag: str) -> dict[str, Callable[[], Term]]:
+        """The per-chip terms of chip `key`, their symbols suffixed with `tag` (a or c)."""
+        f: ChipFigures = self.result.chips[key]
+        chip = f.chip
+        a = self.scenario.assumptions
+        base = f"chips.{key}"
+        own_electricity = chip.electricity_usd_per_kwh is not None
+        platform = self.scenario.platforms.get(chip.platform)
+        on_incumbent = chip.platform == a.incumbent_platform
+
+        def given(symbol, meaning, path, value, kind, source=chip.source):
+            return lambda: self.input(f"{symbol}_{tag}", meaning, path, value, kind, source)
+
+        def derived(symbol, meaning, formula, value, kind, needs):
+            return lambda: self.derived(f"{symbol}_{tag}", meaning, formula.replace("_x", f"_{tag}"), value, kind,
+                                        [n if n in ("t", "pue", "years") else f"{n}_{tag}" for n in needs])
+
+        migration_formula = "0 (on the incumbent platform)" if on_incumbent else "m + em × cem"
+        return {
+            f"p_{tag}": given("p", f"list price of {key}", f"{base}.price", chip.price_usd, "money"),
+            f"r_{tag}": given("r", f"levy rate of {key}", f"{base}.levy_rate", chip.levy_rate, "rate"),
+            f"s_{tag}": given("s", f"levy base of {key}", f"{base}.levy_base", chip.levy_base, "rate"),
+            f"F_{tag}": given("F", f"peak {a.precision} TFLOP/s of {key}", f"{base}.tflops.{a.precision}",
+                              f.tflops, "number"),
+            f"u_{tag}": given("u", f"utilisation of {key}", f"{base}.utilization", chip.utilization, "rate"),
+            f"W_{tag}": given("W", f"watts per unit of {key}", f"{base}.power_w", chip.power_w, "number"),
+            f"h_{tag}": given("h", f"host cost per unit of {key}", f"{base}.host_cost", chip.host_cost_usd, "money"),
+            f"P_{tag}": given("P", f"electricity price for {key}, USD/kWh",
+                              f"{base}.electricity_usd_per_kwh" if own_electricity
+                              else "assumptions.electricity_usd_per_kwh", f.electricity_usd_per_kwh, "money",
+                              chip.source if own_electricity else None),
+            f"S_{tag}": given("S", f"units of {key} available", f"{base}.supply_units", chip.supply_units, "number"),
+            f"rho_{tag}": derived("rho", f"effective levy rate of {key}", "r_x × s_x", f.effective_levy_rate,
+                                  "rate", ["r", "s"]),
+            f"b_{tag}": derived("b", f"buyer price of {key}", "p_x × (1 + t × rho_x / (1 − rho_x))",
+                                f.buyer_price_usd, "money", ["p", "t", "rho"]),
+            f"L_{tag}": derived("L", f"levy per unit of {key}", "rho_x × b_x", f.levy_per_unit_usd, "money",
+                                ["rho", "b"]),
+            f"e_{tag}": derived("e", f"effective TFLOP/s per unit of {key}", "F_x × u_x",
+                                f.effective_tflops_per_unit, "number", ["F", "u"]),
+            f"E_{tag}": derived("E", f"lifetime energy per unit of {key}",
+                                "W_x / 1000 × pue × 8760 × years × P_x", f.energy_per_unit_usd, "money",
+                                ["W", "pue", "years", "P"]),
+            f"k_{tag}": derived("k", f"cost per unit of {key}", "b_x + h_x + E_x", f.cost_per_unit_usd, "money",
+                                ["b", "h", "E"]),
+            f"M_{tag}": lambda: self.migration(f"M_{tag}", key, platform, on_incumbent, migration_formula,
+                                               f.migration_usd),
+        }
+
+    def input(self, symbol, meaning, path, value, kind, source) -> Term:
+        mark = self.scenario.origins.get(path)
+        return Term(symbol, meaning, value, kind, path=path, origin=str(mark) if mark else None, source=source)
+
+    def derived(self, symbol, meaning, formula, value, kind, needs) -> Term:
+        for need in needs:
+            self.need(need)
+        return Term(symbol, meaning, value, kind, formula=formula)
+
+    def migration(self, symbol, key, platform, on_incumbent, formula, value) -> Term:
+        if not on_incumbent:
+            base = f"platforms.{self.result.chips[key].chip.platform}"
+            for letter, name, attr, kind in (("m", "migration_cost", "migration_cost_usd", "money"),
+                                             ("em", "engineer_months", "engineer_months", "number"),
+                                             ("cem", "cost_per_engineer_month", "cost_per_engineer_month_usd",
+                                              "money")):
+                self.terms.setdefault(f"{base}.{name}", self.input(
+                    letter, f"{name.replace('_', ' ')} of {base}", f"{base}.{name}", getattr(platform, attr),
+                    kind, platform.source))
+        return Term(symbol, f"migration to {key}'s platform", value, "money", formula=formula)
+
+    def need(self, symbol: str) -> None:
+        """Add `symbol`'s term (and, through it, every term it needs) once."""
+        if symbol in self.terms:
+            return
+        a = self.scenario.assumptions
+        shared = {
+            "t": lambda: self.input("t", "levy pass-through", "assumptions.levy_pass_through",
+                                    a.levy_pass_through, "rate", None),
+            "pue": lambda: self.input("pue", "power usage effectiveness", "assumptions.pue", a.pue, "number", None),
+            "years": lambda: self.input("years", "lifetime in years", "assumptions.lifetime_years",
+                                        a.lifetime_years, "number", None),
+        }
+        if symbol in shared:
+            self.terms[symbol] = shared[symbol]()
+            return
+        if symbol in self.totals:
+            self.terms[symbol] = None  # reserve the place before its own needs
+            self.terms[symbol] = self.totals[symbol]()
+            return
+        if symbol in ("n_a", "D"):
+            self.terms[symbol] = None  # reserve the place before its own needs
+            self.terms[symbol] = self.order_term(symbol)
+            return
+        name, _, tag = symbol.rpartition("_")
+        key = self.order.order.chip if tag == "a" else self.chip_c
+        self.terms[symbol] = None  # reserve the place: terms list in the order first needed
+        self.terms[symbol] = self.chip_terms(key, tag)[symbol]()
+
+    def order_term(self, symbol: str) -> Term:
+        order, index = self.order, self.scenario.orders.index(self.order.order)
+        if symbol == "D":
+            self.need("n_a")
+            self.need("e_a")
+            return Term("D", "demand: the order's effective TFLOP/s", order.demand_tflops, "number",
+                        formula="n_a × e_a")
+        if order.order.units is not None:
+            return self.input("n_a", f"units of {order.order.chip} ordered", f"orders[{index}].units",
+                              order.units, "number", order.order.source)
+        self.terms["budget"] = self.input("budget", "the order's budget", f"orders[{index}].budget",
+                                          order.order.budget_usd, "money", order.order.source)
+        self.need("b_a")
+        return Term("n_a", f"units of {order.order.chip} the budget buys", order.units, "number",
+                    formula="budget / b_a")
+
+
+# What each metric is, in symbols: its formula and the terms it needs.
+_OPTION = {
+    "units": ("n_c = D / e_c", ["D", "e_c"]),
+    "buyer_price_usd": ("b_c = p_c × (1 + t × rho_c / (1 − rho_c))", ["b_c"]),
+    "levy_per_unit_usd": ("L_c = rho_c × b_c", ["L_c"]),
+    "capex_usd": ("n_c × (b_c + h_c)", ["n_c", "b_c", "h_c"]),
+    "levy_usd": ("n_c × L_c", ["n_c", "L_c"]),
+    "energy_usd": ("n_c × E_c", ["n_c", "E_c"]),
+    "migration_usd": ("M_c", ["M_c"]),
+    "tco_usd": ("T_c = n_c × k_c + M_c", ["n_c", "k_c", "M_c"]),
+    "effective_tflops_per_unit": ("e_c = F_c × u_c", ["e_c"]),
+    "tflops_per_kusd": ("1000 × e_c / b_c", ["e_c", "b_c"]),
+    "usd_per_effective_pflops": ("T_c / (D / 1000)", ["T_c", "D"]),
+    "usd_per_effective_pflops_hour": ("T_c / (D / 1000 × 8760 × years)", ["T_c", "D", "years"]),
+    "vs_order": ("T_c / T_a − 1", ["T_c", "T_a"]),
+    "supply_shortfall_units": ("max(0, n_c − S_c)", ["n_c", "S_c"]),
+    "breakeven.demand_tflops": ("D* = (M_c − M_a) / (k_a / e_a − k_c / e_c)", ["M_c", "M_a", "k_a", "e_a", "k_c", "e_c"]),
+    "breakeven.levy_rate": ("r* = g / (t + g) / s_a, g = ((T_c − M_a) / n_a − E_a − h_a) / p_a − 1",
+                            ["T_c", "M_a", "n_a", "E_a", "h_a", "p_a", "t", "s_a"]),
+    "breakeven.migration_cost_usd": ("M* = T_a − n_c × k_c", ["T_a", "n_c", "k_c"]),
+    "breakeven.price_usd": ("p* = b* / (1 + t × rho_c / (1 − rho_c)), b* = (T_a − M_c) / n_c − E_c − h_c",
+                            ["T_a", "M_c", "n_c", "E_c", "h_c", "t", "rho_c"]),
+    "breakeven.utilization": ("u* = D × k_c / (F_c × (T_a − M_c))", ["D", "k_c", "F_c", "T_a", "M_c"]),
+}
+_ORDER = {
+    "units": ("n_a", ["n_a"]),
+    "demand_tflops": ("D = n_a × e_a", ["D"]),
+    "spend_usd": ("n_a × b_a", ["n_a", "b_a"]),
+    "levy_usd": ("n_a × L_a", ["n_a", "L_a"]),
+    "vendor_net_usd": ("n_a × (b_a − L_a)", ["n_a", "b_a", "L_a"]),
+}
+METRICS = tuple(dict.fromkeys([*_ORDER, *_OPTION]))
+
+
+def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
+            chip: str | None = None) -> Explanation:
+    """Explain `metric` (a field of the compare JSON) for an order, and an option when it is per option."""
+    scenario = result.scenario
+    if metric not in METRICS:
+        near = difflib.get_close_matches(metric, METRICS, n=3)
+        hint = f"did you mean {', '.join(near)}? " if near else ""
+        raise UsageError(f"cannot explain '{metric}': {hint}metrics: {', '.join(METRICS)}")
+    if not result.orders:
+        raise UsageError(f"{scenario.file} has no orders to explain {metric} for")
+    order = _pick_order(result, order_name)
+    per_order = chip is None and metric in _ORDER
+    option = None if per_order else _pick_option(order, metric, chip, result)
+    context = _Context(scenario, result, order, option.chip if option else order.order.chip)
+    formula, needs = (_ORDER if per_order else _OPTION)[metric]
+    if option is not None:
+        formula, needs = _for_option(formula, needs, option.is_order_chip)
+    context.totals = _totals(context, option, order)
+    for symbol in needs:
+        context.need(symbol)
+    value, reason = _value(order, option, metric, per_order)
+    return Explanation(metric, scenario.name, order.order.name, None if per_order else option.chip,
+                       value, reason, formula, tuple(t for t in context.terms.values() if t is not None))
+
+
+def _pick_order(result: ScenarioResult, name: str | None) -> OrderResult:
+    if name is None:
+        return result.orders[0]
+    for order in result.orders:
+        if order.order.name == name:
+            return order
+    names = [o.order.name for o in result.orders]
+    raise UsageError(f"no order '{name}' in {result.scenario.file}; orders: {', '.join(names)}")
+
+
+def _pick_option(order: OrderResult, metric: str, chip: str | None, result: ScenarioResult):
+    if chip is None:
+        others = [o for o in order.options if not o.is_order_chip]
+        if metric.startswith("breakeven."):
+            if not others:
+                raise UsageError("a breakeven needs a second chip to switch to")
+            return others[0]  # the cheapest alternative
+        return order.own
+    for option in order.options:
+        if option.chip == chip:
+            if metric.startswith("breakeven.") and option.is_order_chip:
+                raise UsageError(f"{chip} is the order's own chip: a breakeven is of switching to another "
+                                 "chip; give --chip with one of "
+                                 + ", ".join(o.chip for o in order.options if not o.is_order_chip))
+            return option
+    raise UsageError(f"no chip '{chip}' in {result.scenario.file}; chips: {', '.join(result.chips)}")
+
+
+def _for_option(formula: str, needs: list[str], is_order_chip: bool) -> tuple[str, list[str]]:
+    """For the order's own chip, c is a: write the formula with a's symbols."""
+    if not is_order_chip:
+        return formula, needs
+    return formula.replace("_c", "_a"), [n.replace("_c", "_a") for n in needs]
+
+
+def _totals(context: _Context, option, order: OrderResult) -> dict[str, Callable[[], Term]]:
+    """T and n of the order's chip and of the option, which depend on the order as a whole."""
+    own = order.own
+    totals = {"T_a": lambda: context.derived("T_a", f"TCO of {own.chip} for the demand", "n_a × k_a + M_a",
+                                             own.tco_usd, "money", ["n_a", "k_a", "M_a"])}
+    if option is not None and not option.is_order_chip:
+        totals["n_c"] = lambda: context.derived("n_c", f"units of {option.chip} needed", "D / e_c",
+                                                option.units, "number", ["D", "e_c"])
+        totals["T_c"] = lambda: context.derived("T_c", f"TCO of {option.chip} for the demand",
+                                                "n_c × k_c + M_c", option.tco_usd, "money", ["n_c", "k_c", "M_c"])
+    return totals
+
+
+def _value(order: OrderResult, option, metric: str, per_order: bool) -> tuple[Any, str | None]:
+    if per_order:
+        return getattr(order, metric), None
+    if metric.startswith("breakeven."):
+        breakeven = getattr(option.breakeven, metric.split(".", 1)[1])
+        return breakeven.value, breakeven.reason
+    return getattr(option, metric), None

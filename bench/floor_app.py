@@ -23,6 +23,9 @@ def main(
     set_: Annotated[Optional[list[str]], typer.Option("--set")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
 ) -> None:
+    if format_ == "table":
+        import rich.table  # noqa: F401  the floor of a command that prints a rich table
+
     for path in files:
         with open(path, encoding="utf-8") as handle:
             data = yaml.load(handle, Loader=Loader)

@@ -18,7 +18,7 @@ import typer
 
 from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
-from .loader import ScenarioLoader
+from .loader import ScenarioLoader, parse_input
 from .model import ScenarioResult, compare as evaluate
 from .scenario import Scenario
 from .render import OutputFormat
@@ -156,11 +156,18 @@ def _table_text(sections: list) -> str:
     return buffer.getvalue()
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write all of `text` or nothing: a temporary file beside `path`, then a rename."""
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; give it a new file's mode
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     try:
@@ -272,6 +279,258 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
             sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
         sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
+
+
+OrderOption = Annotated[Optional[str], typer.Option("--order", metavar="NAME", show_default=False,
+                                                   help="The order (default: the first).")]
+PlotOption = Annotated[Optional[Path], typer.Option("--plot", metavar="FILE", show_default=False,
+                                                    help="Also draw it to FILE.svg or FILE.png (needs "
+                                                         "pip install 'chipcalc[plot]').")]
+
+
+def load_one(scenario: str | None, sets: list[str] | None) -> Scenario:
+    return ScenarioLoader().load(scenario, sets or ())
+
+
+def order_index(scenario: Scenario, name: str | None) -> int:
+    """The index of the order named `name` (the first when None)."""
+    names = [order.name for order in scenario.orders]
+    if not names:
+        raise UsageError(f"{scenario.file} has no orders: add one under orders:")
+    if name is None:
+        return 0
+    if name not in names:
+        raise UsageError(f"no order '{name}' in {scenario.file}; orders: {', '.join(names)}")
+    return names.index(name)
+
+
+def default_option(scenario: Scenario, index: int) -> str:
+    """The cheapest chip other than the order's own: the option a question is usually about."""
+    from .model import compare as evaluate_scenario
+
+    order = evaluate_scenario(scenario).orders[index]
+    others = [option.chip for option in order.options if not option.is_order_chip]
+    if not others:
+        raise UsageError(f"{scenario.file} has one chip only: add another to compare it with")
+    return others[0]
+
+
+@app.command()
+def breakeven(
+    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
+    = None,
+    vary: Annotated[Optional[str], typer.Option("--vary", metavar="PATH", show_default=False,
+                                                help="Goal seek on this input: the value at which the option "
+                                                     "costs the same as the order's chip.")] = None,
+    option: Annotated[Optional[str], typer.Option("--option", metavar="CHIP", show_default=False,
+                                                  help="The option (default: the cheapest other chip).")] = None,
+    order: OrderOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Breakevens of switching from the order's chip: closed forms, or a goal seek on any input.
+
+    Without --vary, the five closed-form breakevens of MODEL.md for every option. With --vary
+    PATH, the value of that input (any numeric input: the same paths as --set) at which the
+    option's TCO equals the order chip's, searched inside the input's valid range, with the
+    order's demand held fixed (unless PATH is the order's own units or budget).
+
+    Examples:
+
+      chipcalc breakeven scenarios/h200-2026.yaml
+
+      chipcalc breakeven scenarios/levy-passed-through.yaml --vary chips.h200.levy_rate
+
+      chipcalc breakeven scenarios/h200-2026.yaml --vary platforms.cann.engineer_months --option ascend_910c
+    """
+    with error_boundary():
+        if vary is None:
+            if option is not None or order is not None:
+                raise UsageError("--option and --order go with --vary; without it every option of every "
+                                 "order is shown")
+            emit(load_all([scenario] if scenario else None, set_), format_, output,
+                 document=views.breakevens_document, rows=views.breakevens_rows,
+                 sections=views.breakevens_sections)
+            return
+        from .analysis.solve import goal_seek
+
+        loaded = load_one(scenario, set_)
+        index = order_index(loaded, order)
+        seek = goal_seek(loaded, vary, option or default_option(loaded, index), index)
+        emit((seek, loaded), format_, output, document=views.seek_document, rows=views.seek_rows,
+             sections=views.seek_sections)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
+    = None,
+    vary: Annotated[Optional[list[str]], typer.Option(
+        "--vary", metavar="PATH=START:STOP:STEP", show_default=False,
+        help="An input and its values, written as in a file: chips.h200.levy_rate=0%:50%:5%. Once or twice.")]
+    = None,
+    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON (tco_usd, "
+                                        "vs_order, usd_per_effective_pflops, ...) or cheapest.")] = "tco_usd",
+    order: OrderOption = None,
+    plot: PlotOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """A data table: a metric of every option over one or two inputs varied on a grid.
+
+    The model is re-run at every point (a budget order buys fewer units when its chip gets
+    dearer). Tables show evenly spaced points of a large grid; JSON and CSV (one row per point)
+    carry them all. --plot draws a line per option for one input (dotted where the cheapest
+    option changes), or maps of the cheapest option and the metric for two.
+
+    Examples:
+
+      chipcalc sweep scenarios/h200-2026.yaml --vary assumptions.levy_pass_through=0%:100%:10% --metric vs_order
+
+      chipcalc sweep --vary chips.h200.levy_rate=0%:50%:5% --vary assumptions.levy_pass_through=0:1:0.25 --metric cheapest
+
+      chipcalc sweep --vary chips.ascend_910c.utilization=20%:60%:1% --plot sweep.svg
+    """
+    from .analysis.sweep import grid_values, sweep as run_sweep
+
+    with error_boundary():
+        if not vary:
+            raise UsageError("sweep needs --vary PATH=START:STOP:STEP, e.g. --vary chips.h200.levy_rate=0%:50%:5%")
+        if plot is not None:
+            from .render.plots import check_plot_path
+
+            check_plot_path(plot)
+        loaded = load_one(scenario, set_)
+        varies = []
+        for item in vary:
+            path, sep, spec = item.partition("=")
+            parts = spec.split(":")
+            if not sep or len(parts) != 3:
+                raise UsageError(f"--vary {item!r}: expected PATH=START:STOP:STEP, e.g. "
+                                 "chips.h200.levy_rate=0%:50%:5%")
+            start, stop, step = (parse_input(loaded, path.strip(), part) for part in parts)
+            varies.append((path.strip(), grid_values(start, stop, step)))
+        result = run_sweep(loaded, varies, metric, order_index(loaded, order))
+        if plot is not None:
+            from .render.plots import plot_sweep
+
+            plot_sweep(result, plot)
+            sys.stderr.write(f"wrote {plot}\n")
+        emit((result, loaded), format_, output, document=views.sweep_document, rows=views.sweep_rows,
+             sections=views.sweep_sections)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
+    = None,
+    swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
+    = "20%",
+    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
+    option: Annotated[Optional[str], typer.Option("--option", metavar="CHIP", show_default=False,
+                                                  help="The option (default: the cheapest other chip).")] = None,
+    order: OrderOption = None,
+    plot: PlotOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """A tornado: which inputs move a metric of one option most.
+
+    Every numeric input is moved down and up by the swing (clamped to its valid range), the model
+    re-run, and the inputs ranked by how far the metric moves. By default the metric is vs_order
+    of the cheapest other option: which assumption decides whether switching pays.
+
+    Examples:
+
+      chipcalc sensitivity scenarios/h200-2026.yaml
+
+      chipcalc sensitivity scenarios/h200-2026.yaml --swing 10% --metric tco_usd --option ascend_910c --plot tornado.svg
+    """
+    from .analysis.sensitivity import sensitivity as run_sensitivity
+    from .values import parse_rate
+
+    with error_boundary():
+        try:
+            share = parse_rate(swing)
+        except ValueError as error:
+            raise UsageError(f"--swing {error}") from None
+        if plot is not None:
+            from .render.plots import check_plot_path
+
+            check_plot_path(plot)
+        loaded = load_one(scenario, set_)
+        tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
+        if plot is not None:
+            from .render.plots import plot_tornado
+
+            plot_tornado(tornado, plot)
+            sys.stderr.write(f"wrote {plot}\n")
+        emit((tornado, loaded), format_, output, document=views.tornado_document, rows=views.tornado_rows,
+             sections=views.tornado_sections)
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
+    = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="How many samples.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", help="The random seed: the same seed gives the "
+                                      "same output.")] = 0,
+    plot: PlotOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Monte Carlo over the scenario's uncertain ranges: percentiles of cost and who is cheapest.
+
+    Every input written as a range ({low, high}, {low, mode, high}, dist: normal or lognormal,
+    or `28k to 36k`) is sampled; the model is evaluated once per chunk of samples on arrays. For
+    each order: P5, P50, P95 and mean of each option's TCO and cost per effective PFLOP/s, the
+    probability that each option is the cheapest, and the levy paid.
+
+    Examples:
+
+      chipcalc simulate bench/scenarios/simulate.yaml --samples 100000 --seed 1
+
+      chipcalc simulate bench/scenarios/simulate.yaml -n 1000000 --plot tco.png
+    """
+    from .analysis.simulate import simulate as run_simulation
+
+    with error_boundary():
+        if plot is not None:
+            from .render.plots import check_plot_path
+
+            check_plot_path(plot)
+        loaded = load_one(scenario, set_)
+        with progress_bar(samples) as advance:
+            result = run_simulation(loaded, samples, seed, progress=advance)
+        if plot is not None:
+            from .render.plots import plot_simulation
+
+            plot_simulation(result, plot)
+            sys.stderr.write(f"wrote {plot}\n")
+        emit((result, loaded), format_, output, document=views.simulation_document,
+             rows=views.simulation_rows, sections=views.simulation_sections)
+
+
+@contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a long run, when stderr is a terminal; nothing otherwise."""
+    if total < 2_000_000 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as bar:
+        task = bar.add_task("simulating", total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 @app.command()

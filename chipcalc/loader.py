@@ -817,3 +817,26 @@ def _problem_order(problem: Problem) -> tuple:
 def load_scenario(path: str | os.PathLike | None = None, sets: Iterable[str] = ()) -> Scenario:
     """Load one scenario file (the built-in scenario when `path` is None)."""
     return ScenarioLoader().load(path, sets)
+
+
+def parse_input(scenario: Scenario, path: str, text: str) -> float:
+    """A value for `path` typed on the command line (`25%`, `¥200k`, `1.5M`), in model units.
+
+    Written as in a file: money converts with the scenario's exchange rates.
+    """
+    from .scenario import spec_at
+
+    try:
+        spec = spec_at(path)
+    except (KeyError, ValueError):
+        raise UsageError(f"{path}: not a numeric input of a scenario; write it as in error messages, "
+                         "e.g. chips.h200.levy_rate") from None
+    if not spec.numeric:
+        raise UsageError(f"{path}: not a numeric input")
+    builder = _Builder("command line")
+    builder.fx = dict(scenario.assumptions.fx)
+    parse = {"number": parse_number, "rate": parse_rate, "money": lambda raw: builder.usd(raw, path)}[spec.kind]
+    try:
+        return parse(text.strip())
+    except ValueError as error:
+        raise UsageError(f"{path}: {text!r} {error}") from None

@@ -656,3 +656,228 @@ def explain_sections(explanation_and_file) -> list[Section]:
     inputs.notes = [f"source of {owner}: {source}" for source, owner in sources.items()]
     return [Section(f"{explanation.metric} of {subject} ({explanation.scenario})",
                     [f"{explanation.formula}", f"= {shown}"], [t for t in (derived, inputs) if t.rows])]
+
+
+# what-if: breakeven, sweep, sensitivity, simulate ---------------------------------
+
+
+def _value_kind(path_or_metric: str) -> str:
+    leaf = path_or_metric.rsplit(".", 1)[-1]
+    if leaf.endswith("_usd") or leaf in ("price", "host_cost", "migration_cost", "cost_per_engineer_month",
+                                          "budget", "electricity_usd_per_kwh"):
+        return MONEY
+    if leaf in ("vs_order", "levy_rate", "levy_base", "utilization", "levy_pass_through"):
+        return RATE
+    return NUMBER
+
+
+def breakevens_document(results: list[ScenarioResult]) -> dict[str, Any]:
+    return document(results, lambda r: {"orders": [
+        {"name": o.order.name, "chip": o.order.chip,
+         "options": [{"chip": option.chip, "breakeven": option_document(option)["breakeven"]}
+                     for option in o.options if not option.is_order_chip]} for o in r.orders]})
+
+
+def breakevens_rows(results: list[ScenarioResult]) -> list[dict[str, Any]]:
+    return [{"scenario": r.scenario.name, "order": o.order.name, "chip": option.chip,
+             **flatten({"breakeven": option_document(option)["breakeven"]})}
+            for r in results for o in r.orders for option in o.options if not option.is_order_chip]
+
+
+def breakevens_sections(results: list[ScenarioResult]) -> list[Section]:
+    sections = []
+    for r in results:
+        section = scenario_section(r.scenario)
+        section.tables = [_breakeven_table(o) for o in r.orders]
+        sections.append(section)
+    return sections
+
+
+def seek_document(seek_and_scenario) -> dict[str, Any]:
+    seek, scenario = seek_and_scenario
+    return {"schema_version": SCHEMA_VERSION, "scenario": scenario.name, "order": seek.order,
+            "option": seek.option, "path": seek.path, "value": seek.value, "reason": seek.reason,
+            "low": seek.low, "high": seek.high}
+
+
+def seek_rows(seek_and_scenario) -> list[dict[str, Any]]:
+    row = seek_document(seek_and_scenario)
+    del row["schema_version"]
+    return [row]
+
+
+def seek_sections(seek_and_scenario) -> list[Section]:
+    seek, scenario = seek_and_scenario
+    kind = _value_kind(seek.path)
+    searched = f"searched {show(seek.low, kind)} to {show(seek.high, kind)}"
+    if seek.value is None:
+        answer = f"{seek.path}: {seek.reason} ({searched})"
+    else:
+        answer = f"{seek.path} = {show(seek.value, kind)} ({seek.value!r}); {searched}"
+    section = scenario_section(scenario)
+    section.lines += [f"order {seek.order}: the value at which {seek.option} costs the same as the order's chip",
+                      answer]
+    return [section]
+
+
+def sweep_document(sweep_and_scenario) -> dict[str, Any]:
+    sweep, scenario = sweep_and_scenario
+    return {"schema_version": SCHEMA_VERSION, "scenario": scenario.name, "order": sweep.order,
+            "metric": sweep.metric, "vary": list(sweep.paths), "points": sweep_rows(sweep_and_scenario)}
+
+
+def sweep_rows(sweep_and_scenario) -> list[dict[str, Any]]:
+    """One row per grid point: the varied values, then each chip's metric (or the cheapest chip)."""
+    sweep, _ = sweep_and_scenario
+    import numpy as np
+
+    grids = np.meshgrid(*sweep.axes, indexing="ij")
+    columns = {path: grid.ravel().tolist() for path, grid in zip(sweep.paths, grids)}
+    shape = grids[0].shape
+    if sweep.values:
+        columns.update({chip: np.broadcast_to(values, shape).ravel().tolist()
+                        for chip, values in sweep.values.items()})
+    else:
+        columns["cheapest"] = [sweep.chips[i] for i in np.broadcast_to(sweep.cheapest, shape).ravel()]
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
+
+
+MAX_SHOWN = 21
+"""A table shows at most this many values of each varied input; JSON and CSV carry every point."""
+
+
+def sweep_sections(sweep_and_scenario) -> list[Section]:
+    sweep, scenario = sweep_and_scenario
+    import numpy as np
+
+    rows = _shown(len(sweep.axes[0]))
+    section = scenario_section(scenario)
+    metric_kind = _value_kind(sweep.metric)
+    row_kind = _value_kind(sweep.paths[0])
+    if len(sweep.paths) == 1:
+        columns = [Column(short_path(sweep.paths[0]), row_kind)] + (
+            [Column(chip, metric_kind) for chip in sweep.chips] if sweep.values else []) + [Column("cheapest")]
+        table = Table(columns, title=f"{sweep.metric} by {sweep.paths[0]}, order {sweep.order}")
+        for i in rows:
+            table.rows.append([float(sweep.axes[0][i])] + [float(np.broadcast_to(sweep.values[c], sweep.axes[0].shape)[i])
+                                                           for c in (sweep.chips if sweep.values else [])]
+                              + [sweep.chips[int(np.broadcast_to(sweep.cheapest, sweep.axes[0].shape)[i])]])
+        section.tables.append(table)
+    else:
+        cols = _shown(len(sweep.axes[1]))
+        shape = (len(sweep.axes[0]), len(sweep.axes[1]))
+        col_kind = _value_kind(sweep.paths[1])
+        panels = [("cheapest", None)] + ([(chip, sweep.values[chip]) for chip in sweep.chips] if sweep.values else [])
+        for name, values in panels:
+            table = Table([Column(short_path(sweep.paths[0]), row_kind)]
+                          + [Column(show(float(sweep.axes[1][j]), col_kind), TEXT if values is None else metric_kind)
+                             for j in cols],
+                          title=(f"Cheapest option, order {sweep.order}" if values is None else
+                                 f"{name}: {sweep.metric}, order {sweep.order}")
+                          + f"; columns: {short_path(sweep.paths[1])}")
+            grid = np.broadcast_to(sweep.cheapest if values is None else values, shape)
+            for i in rows:
+                cells = [sweep.chips[int(grid[i, j])] if values is None else float(grid[i, j]) for j in cols]
+                table.rows.append([float(sweep.axes[0][i])] + cells)
+            section.tables.append(table)
+    section.lines.append(f"rows: {sweep.paths[0]}" + (f"; columns: {sweep.paths[1]}" if len(sweep.paths) == 2 else ""))
+    if len(rows) < len(sweep.axes[0]) or (len(sweep.paths) == 2 and len(_shown(len(sweep.axes[1]))) < len(sweep.axes[1])):
+        section.lines.append("the table shows evenly spaced points of the grid; -f csv or -f json carry every point")
+    return [section]
+
+
+def short_path(path: str) -> str:
+    """A path short enough for a column header: `chips.h200.levy_rate` -> `h200.levy_rate`."""
+    head, _, rest = path.partition(".")
+    return rest if head in ("chips", "platforms", "assumptions") and rest else path
+
+
+def _shown(count: int) -> list[int]:
+    if count <= MAX_SHOWN:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (MAX_SHOWN - 1)) for i in range(MAX_SHOWN)})
+
+
+def tornado_document(tornado_and_scenario) -> dict[str, Any]:
+    tornado, scenario = tornado_and_scenario
+    return {"schema_version": SCHEMA_VERSION, "scenario": scenario.name, "order": tornado.order,
+            "option": tornado.option, "metric": tornado.metric, "swing": tornado.swing, "base": tornado.base,
+            "inputs": tornado_rows(tornado_and_scenario)}
+
+
+def tornado_rows(tornado_and_scenario) -> list[dict[str, Any]]:
+    tornado, _ = tornado_and_scenario
+    return [{"path": s.path, "base_value": s.base_value, "low_value": s.low_value, "high_value": s.high_value,
+             "metric_low": s.metric_low, "metric_high": s.metric_high, "width": s.width}
+            for s in tornado.swings]
+
+
+TORNADO_ROWS = 15
+BAR_WIDTH = 12
+
+
+def tornado_sections(tornado_and_scenario) -> list[Section]:
+    tornado, scenario = tornado_and_scenario
+    kind = _value_kind(tornado.metric)
+    moving = [s for s in tornado.swings if s.width > 0]
+    widest = moving[0].width if moving else 1.0
+    table = Table([Column("input"), Column("down", kind), Column("up", kind), Column("width", kind),
+                   Column("")], title=f"What moves {tornado.metric} of {tornado.option} most "
+                                      f"(order {tornado.order})")
+    for s in moving[:TORNADO_ROWS]:
+        bar = "#" * max(1, round(BAR_WIDTH * s.width / widest))
+        table.rows.append([s.path, s.metric_low, s.metric_high, s.width, bar])
+    table.notes.append(f"each input moved by -{human_rate(tornado.swing)} (down) and +{human_rate(tornado.swing)}"
+                       f" (up), clamped to its valid range; {tornado.metric} at the scenario as given: "
+                       f"{show(tornado.base, kind)}")
+    if len(moving) > TORNADO_ROWS or len(moving) < len(tornado.swings):
+        table.notes.append(f"{len(moving)} of {len(tornado.swings)} inputs move it; the table shows the "
+                           f"widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
+    section = scenario_section(scenario)
+    section.tables.append(table)
+    return [section]
+
+
+def _stats(stats) -> dict[str, float]:
+    return {"p5": stats.p5, "p50": stats.p50, "p95": stats.p95, "mean": stats.mean}
+
+
+def simulation_document(simulation_and_scenario) -> dict[str, Any]:
+    simulation, scenario = simulation_and_scenario
+    return {"schema_version": SCHEMA_VERSION, "scenario": scenario.name, "file": scenario.file,
+            "samples": simulation.samples, "seed": simulation.seed, "inputs": list(simulation.inputs),
+            "orders": [{"name": o.name, "chip": o.chip, "levy_usd": _stats(o.levy_usd),
+                        "options": [{"chip": x.chip, "tco_usd": _stats(x.tco_usd),
+                                     "usd_per_effective_pflops": _stats(x.usd_per_effective_pflops),
+                                     "p_cheapest": x.p_cheapest} for x in o.options]}
+                       for o in simulation.orders]}
+
+
+def simulation_rows(simulation_and_scenario) -> list[dict[str, Any]]:
+    simulation, scenario = simulation_and_scenario
+    return [{"scenario": scenario.name, "samples": simulation.samples, "seed": simulation.seed,
+             "order": o.name, "chip": x.chip, **flatten({"tco_usd": _stats(x.tco_usd),
+                                                         "usd_per_effective_pflops": _stats(x.usd_per_effective_pflops)}),
+             "p_cheapest": x.p_cheapest} for o in simulation.orders for x in o.options]
+
+
+def simulation_sections(simulation_and_scenario) -> list[Section]:
+    simulation, scenario = simulation_and_scenario
+    section = scenario_section(scenario)
+    section.lines = [line for line in section.lines if not line.startswith("range collapsed:")]  # sampled here
+    section.lines.append(f"{simulation.samples:,} samples, seed {simulation.seed}; uncertain inputs: "
+                         + ", ".join(simulation.inputs))
+    for o in simulation.orders:
+        table = Table([Column("option"), Column("TCO P5", MONEY), Column("P50", MONEY), Column("P95", MONEY),
+                       Column("mean", MONEY), Column("$/PFLOP/s P50", MONEY), Column("cheapest", RATE)],
+                      title=f"Order {o.name} ({o.chip}): levy paid P5 {human_money(o.levy_usd.p5)}, "
+                            f"P50 {human_money(o.levy_usd.p50)}, P95 {human_money(o.levy_usd.p95)}")
+        for x in sorted(o.options, key=lambda x: x.tco_usd.p50):
+            table.rows.append([x.chip + (f" {ORDER_MARK}" if x.chip == o.chip else ""), x.tco_usd.p5,
+                               x.tco_usd.p50, x.tco_usd.p95, x.tco_usd.mean, x.usd_per_effective_pflops.p50,
+                               x.p_cheapest])
+        table.notes.append(f"{ORDER_MARK} the order's chip. cheapest: the share of samples in which the option "
+                           "has the lowest TCO.")
+        section.tables.append(table)
+    return [section]

@@ -1,0 +1,300 @@
+"""Monte Carlo over a scenario's uncertain ranges (`chipcalc simulate`).
+
+Samples are drawn chunk after chunk from one seeded generator, each input in
+`scenario.ranges` order, so a seed gives the same numbers on every machine.
+Each chunk is one evaluation of the model on arrays (STYLE.md point 2), and
+only running sums, counts and small quantile summaries outlive it, so memory
+stays bounded however many samples are asked for.
+
+Means and the share of samples in which each option is cheapest are exact.
+Percentiles are exact (linear interpolation) when the samples fit in one
+chunk; otherwise each chunk is condensed to its quantiles at 10,001 evenly
+spaced probabilities and the summaries are merged, a rank error below 1e-4.
+Like every command but the goal seek, it simply re-runs the model: a budget
+order buys fewer units when its chip gets dearer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import UsageError
+from ..model import evaluate_chips, order_figures
+from ..scenario import Order, Scenario, Spec, numeric_inputs, parse_path, with_values
+from ..values import Uncertain
+
+Z_95 = 1.6448536269514722
+"""The standard normal's 95th percentile: low and high of a (log)normal range are mean -/+ Z_95 sd."""
+PERCENTILES = tuple(float(p) for p in range(1, 100))
+"""Every whole percentile: P5, P50 and P95 are reported, all of them drawn (`--plot`)."""
+SUMMARY_PROBABILITIES = np.linspace(0.0, 1.0, 10_001)
+"""Where each chunk's distribution is sampled for its summary (rank error ~ 1 / 20,000)."""
+MAX_SUMMARIES = 64
+"""Pending summaries per metric before they are merged into one, which bounds memory for any sample count."""
+CLAMP_NUDGE = 1e-9
+"""A sample clamped to an open bound stays this far inside it (relative to the bound, at least absolute)."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Percentiles and mean of one figure over the samples."""
+
+    p5: float
+    p50: float
+    p95: float
+    mean: float
+    percentiles: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    """P1 to P99, for drawing the distribution."""
+
+
+@dataclass(frozen=True)
+class OptionSimulation:
+    """One chip as an option for an order's demand, over the samples."""
+
+    chip: str
+    tco_usd: Stats
+    usd_per_effective_pflops: Stats
+    p_cheapest: float
+    """Share of samples in which this option has the lowest TCO (ties go to the first in scenario order)."""
+
+
+@dataclass(frozen=True)
+class OrderSimulation:
+    """One order over the samples."""
+
+    name: str
+    chip: str
+    """The chip the order buys."""
+    levy_usd: Stats
+    """The levy the order pays."""
+    options: tuple[OptionSimulation, ...]
+    """Every chip as an option, in the scenario's chip order."""
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The result of `simulate`: per order, the spread of its levy and of each option's cost."""
+
+    samples: int
+    seed: int
+    inputs: tuple[str, ...]
+    """The paths of the uncertain inputs sampled, in `scenario.ranges` order."""
+    orders: tuple[OrderSimulation, ...]
+
+
+def simulate(scenario: Scenario, samples: int, seed: int = 0, chunk_size: int = 250_000,
+             progress: Callable[[int], None] | None = None) -> Simulation:
+    """Sample every uncertain input `samples` times and summarise each order and option.
+
+    Example: `simulate(load_scenario("h200.yaml"), samples=1_000_000, seed=7)`.
+    `progress(samples_done)` is called after each chunk. Raises UsageError
+    when the scenario has no uncertain input, or for a bad sample count,
+    seed or chunk size.
+    """
+    _check_arguments(scenario, samples, seed, chunk_size)
+    rng = np.random.default_rng(seed)
+    exact = samples <= chunk_size
+    tallies = [_OrderTally(scenario, exact) for _ in scenario.orders]
+    done = 0
+    while done < samples:
+        size = min(chunk_size, samples - done)
+        results = evaluate_orders(scenario, sample_inputs(scenario, rng, size))
+        for tally, result in zip(tallies, results):
+            tally.add(result, size)
+        done += size
+        if progress is not None:
+            progress(done)
+    orders = tuple(tally.result(order, samples) for tally, order in zip(tallies, scenario.orders))
+    return Simulation(samples, seed, tuple(path for path, _ in scenario.ranges), orders)
+
+
+def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: int) -> None:
+    if not scenario.ranges:
+        where = scenario.file or scenario.name
+        raise UsageError(f"no uncertain inputs: {where} gives every value as a single number, so there is "
+                         "nothing to sample; write a range such as price: 28k to 36k")
+    if not _is_whole(samples) or samples < 1:
+        raise UsageError(f"samples must be a whole number of at least 1, e.g. 100000 (got {samples!r})")
+    if not _is_whole(seed) or seed < 0:
+        raise UsageError(f"seed must be a whole number of 0 or more (got {seed!r})")
+    if not _is_whole(chunk_size) or chunk_size < 1:
+        raise UsageError(f"chunk size must be a whole number of at least 1 (got {chunk_size!r})")
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+# Sampling -------------------------------------------------------------------
+
+
+def sample_inputs(scenario: Scenario, rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
+    """`size` draws of each uncertain input, in `scenario.ranges` order, clamped into its valid range."""
+    specs = {path: spec for path, spec, _ in numeric_inputs(scenario)}
+    return {path: _clamped(specs[path], draw(uncertain, rng, size)) for path, uncertain in scenario.ranges}
+
+
+def draw(uncertain: Uncertain, rng: np.random.Generator, size: int) -> np.ndarray:
+    """`size` draws from the range's distribution (SCENARIO.md: uncertain ranges)."""
+    low, high = uncertain.low, uncertain.high
+    if uncertain.dist == "uniform":
+        return rng.uniform(low, high, size)
+    if uncertain.dist == "triangular":
+        return rng.triangular(low, uncertain.point, high, size)
+    if uncertain.dist == "normal":
+        return rng.normal((low + high) / 2, (high - low) / (2 * Z_95), size)
+    if uncertain.dist == "lognormal":
+        log_low, log_high = np.log(low), np.log(high)
+        return rng.lognormal((log_low + log_high) / 2, (log_high - log_low) / (2 * Z_95), size)
+    raise ValueError(f"unknown distribution {uncertain.dist!r}")
+
+
+def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
+    """Keep tails inside the input's valid range: a normal price can go negative, a utilisation above 1."""
+    floor = ceiling = None
+    if spec.low is not None:
+        floor = spec.low + (_nudge(spec.low) if spec.low_open else 0.0)
+    if spec.high is not None:
+        ceiling = spec.high - (_nudge(spec.high) if spec.high_open else 0.0)
+    if floor is None and ceiling is None:
+        return values
+    return np.clip(values, floor, ceiling, out=values)
+
+
+def _nudge(bound: float) -> float:
+    return CLAMP_NUDGE * max(abs(bound), 1.0)
+
+
+def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """`order_figures` of every order, in one model evaluation on the sampled arrays."""
+    sampled = with_values(scenario, _exchange_rates_last(inputs))
+    figures = evaluate_chips(sampled)
+    return [order_figures(order, figures, sampled.assumptions.lifetime_years) for order in sampled.orders]
+
+
+def _exchange_rates_last(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A sampled exchange rate rescales the (sampled) amounts written in its currency, so it goes last."""
+    is_rate = {path: parse_path(path)[:2] == ["assumptions", "fx"] for path in inputs}
+    return {path: inputs[path] for path in sorted(inputs, key=is_rate.__getitem__)}
+
+
+# Tallies: what outlives a chunk ----------------------------------------------
+
+
+class _OrderTally:
+    """Running figures of one order: its levy, each option's costs, and who was cheapest how often."""
+
+    def __init__(self, scenario: Scenario, exact: bool) -> None:
+        self.chips = tuple(scenario.chips)
+        self.levy = _Distribution(exact)
+        self.tco = {chip: _Distribution(exact) for chip in self.chips}
+        self.per_pflops = {chip: _Distribution(exact) for chip in self.chips}
+        self.cheapest_counts = np.zeros(len(self.chips), dtype=np.int64)
+
+    def add(self, result: dict[str, Any], size: int) -> None:
+        options = result["options"]
+        self.levy.add(_full(result["levy_usd"], size))
+        tcos = [_full(options[chip]["tco_usd"], size) for chip in self.chips]
+        for chip, tco in zip(self.chips, tcos):
+            self.tco[chip].add(tco)
+            self.per_pflops[chip].add(_full(options[chip]["usd_per_effective_pflops"], size))
+        # argmin takes the first of equal values: ties go to the earlier chip in the scenario
+        cheapest = np.argmin(np.stack(tcos), axis=0)
+        self.cheapest_counts += np.bincount(cheapest, minlength=len(self.chips))
+
+    def result(self, order: Order, samples: int) -> OrderSimulation:
+        options = tuple(
+            OptionSimulation(chip, self.tco[chip].stats(), self.per_pflops[chip].stats(),
+                             float(count / samples))
+            for chip, count in zip(self.chips, self.cheapest_counts)
+        )
+        return OrderSimulation(order.name, order.chip, self.levy.stats(), options)
+
+
+def _full(value: Any, size: int) -> np.ndarray:
+    """A figure as an array of the chunk's size (a figure no sampled input reaches is a plain float)."""
+    return np.broadcast_to(np.asarray(value, dtype=float), (size,))
+
+
+class _Distribution:
+    """The running mean and percentiles of one figure, fed chunk by chunk."""
+
+    def __init__(self, exact: bool) -> None:
+        self.exact = exact
+        """True when all samples come in one chunk: percentiles are then computed from it directly."""
+        self.total = 0.0
+        self.count = 0
+        self.exact_percentiles: np.ndarray | None = None
+        self.summaries: list[np.ndarray] = []
+        self.summarised: list[int] = []
+        """How many samples each summary stands for."""
+
+    def add(self, values: np.ndarray) -> None:
+        self.total += float(np.sum(values))
+        self.count += len(values)
+        if self.exact:
+            self.exact_percentiles = np.percentile(values, PERCENTILES)
+            return
+        self.summaries.append(quantile_summary(values))
+        self.summarised.append(len(values))
+        if len(self.summaries) > MAX_SUMMARIES:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Merge the pending summaries into one, so their number stays bounded."""
+        self.summaries = [merged_quantiles(self.summaries, self.summarised, SUMMARY_PROBABILITIES)]
+        self.summarised = [self.count]
+
+    def stats(self) -> Stats:
+        if self.exact_percentiles is not None:
+            values = self.exact_percentiles
+        else:
+            values = merged_quantiles(self.summaries, self.summarised, np.array(PERCENTILES) / 100)
+        every = tuple(float(v) for v in values)
+        return Stats(every[4], every[49], every[94], self.total / self.count, every)
+
+
+def quantile_summary(values: np.ndarray) -> np.ndarray:
+    """A chunk condensed to its quantiles at SUMMARY_PROBABILITIES (a small chunk is kept whole, sorted)."""
+    ordered = np.sort(values)
+    if len(values) <= len(SUMMARY_PROBABILITIES):
+        return ordered
+    return sorted_quantiles(ordered, SUMMARY_PROBABILITIES)
+
+
+def sorted_quantiles(ordered: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """np.quantile's linear interpolation on sorted values (far faster for 10,001 probabilities)."""
+    position = probabilities * (len(ordered) - 1)
+    below = np.floor(position).astype(np.intp)
+    above = np.minimum(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def merged_quantiles(summaries: list[np.ndarray], counts: list[int], probabilities: np.ndarray) -> np.ndarray:
+    """Quantiles of the union of summaries, each standing for `count` samples.
+
+    Sort all points, place each at the middle of its weight, interpolate.
+    """
+    values = np.concatenate(summaries)
+    mass = np.concatenate([_weights(len(summary), count) for summary, count in zip(summaries, counts)])
+    order = np.argsort(values, kind="stable")
+    values, mass = values[order], mass[order]
+    position = (np.cumsum(mass) - mass / 2) / mass.sum()
+    return np.interp(probabilities, position, values)
+
+
+def _weights(points: int, count: int) -> np.ndarray:
+    """The samples each point of a summary stands for (summing to `count`).
+
+    A whole chunk: 1 each. Quantiles: each gap between neighbours holds
+    count / (points - 1) samples, half to either end, so that a lone
+    summary's points fall back on their own probabilities.
+    """
+    if points == count:
+        return np.ones(points)
+    weights = np.full(points, count / (points - 1))
+    weights[[0, -1]] /= 2
+    return weights

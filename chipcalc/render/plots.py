@@ -1,0 +1,238 @@
+"""Pictures: sweeps, tornadoes and simulated distributions, as SVG or PNG files.
+
+matplotlib is an optional extra (`pip install 'chipcalc[plot]'`), imported only
+here and only when a plot is asked for. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..scenario import spec_at
+from ..values import human_money, human_number, human_rate
+
+FORMATS = (".svg", ".png")
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise UsageError("--plot needs matplotlib: pip install 'chipcalc[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3, "svg.hashsalt": "chipcalc",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    return plt
+
+
+def check_plot_path(path: Path) -> None:
+    """Refuse a plot file with an extension no plot is written as, before any work is done."""
+    if path.suffix.lower() not in FORMATS:
+        raise UsageError(f"--plot {path}: the file must end in .svg or .png")
+
+
+def _save(figure: Any, path: Path) -> None:
+    check_plot_path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=path.suffix)
+    os.close(handle)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; give it a new file's mode
+    try:
+        # No date in the metadata: the same inputs give the same file.
+        figure.savefig(temporary, format=path.suffix[1:].lower(), bbox_inches="tight",
+                       metadata={"Date": None} if path.suffix.lower() == ".svg" else {"Software": None})
+        os.replace(temporary, path)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        figure.clf()
+
+
+def _axis(path: str) -> tuple[str, Any, Any]:
+    """A label with units, a scale for the values, and a formatter for ticks."""
+    kind = spec_at(path).kind
+    if kind == "rate":
+        return f"{path} (%)", 100.0, lambda v, _: f"{v:g}%"
+    if kind == "money":
+        return f"{path} (USD)", 1.0, lambda v, _: human_money(v)
+    return path, 1.0, lambda v, _: human_number(v)
+
+
+def _metric_axis(metric: str) -> tuple[str, Any]:
+    if metric.endswith("_usd"):
+        return f"{metric} (USD)", lambda v, _: human_money(v)
+    if metric in ("vs_order",):
+        return f"{metric} (%, negative: cheaper than the order's chip)", lambda v, _: human_rate(v)
+    if metric == "usd_per_effective_pflops":
+        return "USD per effective PFLOP/s", lambda v, _: human_money(v)
+    return metric, lambda v, _: human_number(v)
+
+
+def plot_sweep(sweep: Any, path: Path) -> None:
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    if len(sweep.paths) == 1:
+        figure, axes = plt.subplots(figsize=(8, 5))
+        label, scale, ticks = _axis(sweep.paths[0])
+        x = sweep.axes[0] * scale
+        if sweep.values:
+            for chip in sweep.chips:
+                axes.plot(x, sweep.values[chip], label=chip, linewidth=2)
+            ylabel, yticks = _metric_axis(sweep.metric)
+            axes.set_ylabel(ylabel)
+            axes.yaxis.set_major_formatter(FuncFormatter(yticks))
+        else:
+            _winner_bands(axes, x, sweep)
+            axes.set_yticks([])
+        changes = [i for i in range(1, len(x)) if sweep.cheapest[i] != sweep.cheapest[i - 1]]
+        for i in changes:
+            crossing = _crossing(sweep, x, i)
+            axes.axvline(crossing, color="black", linestyle=":", linewidth=1)
+            axes.annotate(f"{sweep.chips[sweep.cheapest[i - 1]]} -> {sweep.chips[sweep.cheapest[i]]}\n"
+                          f"at {ticks(crossing, None)}", (crossing, 0.98), xycoords=("data", "axes fraction"),
+                          ha="left", va="top", fontsize=8, xytext=(4, 0), textcoords="offset points")
+        axes.set_xlabel(label)
+        axes.xaxis.set_major_formatter(FuncFormatter(ticks))
+        axes.legend(title="option", frameon=False)
+        axes.set_title(f"{sweep.metric} of each option, order {sweep.order}"
+                       + ("; dotted: where the cheapest option changes" if changes else ""), fontsize=10)
+    else:
+        figure = _sweep_grid(plt, sweep)
+    _save(figure, path)
+    plt.close(figure)
+
+
+def _crossing(sweep: Any, x: Any, i: int) -> float:
+    """Where the cheapest option changes between grid points i-1 and i: linear interpolation of
+    the two options' costs when the metric is proportional to cost, else the midpoint."""
+    before, after = sweep.chips[sweep.cheapest[i - 1]], sweep.chips[sweep.cheapest[i]]
+    if sweep.metric in ("tco_usd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour") and sweep.values:
+        gap = [sweep.values[after][j] - sweep.values[before][j] for j in (i - 1, i)]
+        if gap[0] != gap[1]:
+            return x[i - 1] + (x[i] - x[i - 1]) * gap[0] / (gap[0] - gap[1])
+    return (x[i - 1] + x[i]) / 2
+
+
+def _winner_bands(axes: Any, x: Any, sweep: Any) -> None:
+    colours = _colours(len(sweep.chips))
+    start = 0
+    for i in range(1, len(x) + 1):
+        if i == len(x) or sweep.cheapest[i] != sweep.cheapest[start]:
+            axes.axvspan(x[start], x[i - 1], color=colours[sweep.cheapest[start]], alpha=0.6,
+                         label=sweep.chips[sweep.cheapest[start]])
+            start = i
+    handles, labels = axes.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    axes.legend(unique.values(), unique.keys(), title="cheapest", frameon=False)
+
+
+def _sweep_grid(plt: Any, sweep: Any) -> Any:
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
+
+    xlabel, xscale, xticks = _axis(sweep.paths[1])
+    ylabel, yscale, yticks = _axis(sweep.paths[0])
+    x, y = sweep.axes[1] * xscale, sweep.axes[0] * yscale
+    panels = [None] if not sweep.values else list(sweep.chips)
+    columns = min(len(panels), 3)
+    rows = (len(panels) + columns - 1) // columns
+    figure, grid = plt.subplots(rows, columns, figsize=(5.5 * columns, 4.5 * rows), squeeze=False)
+    colours = _colours(len(sweep.chips))
+    for index, chip in enumerate(panels):
+        axes = grid[index // columns][index % columns]
+        if chip is None:
+            axes.pcolormesh(x, y, sweep.cheapest, cmap=ListedColormap(colours), vmin=-0.5,
+                            vmax=len(sweep.chips) - 0.5, shading="nearest")
+            present = sorted(set(int(i) for i in sweep.cheapest.flat))
+            axes.legend([Patch(color=colours[i]) for i in present], [sweep.chips[i] for i in present],
+                        title="cheapest", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+            axes.set_title(f"Cheapest option, order {sweep.order}", fontsize=10)
+        else:
+            values = sweep.values[chip]
+            mesh = axes.contourf(x, y, values, levels=12, cmap="viridis")
+            label, formatter = _metric_axis(sweep.metric)
+            bar = figure.colorbar(mesh, ax=axes, format=FuncFormatter(formatter))
+            bar.set_label(label, fontsize=8)
+            axes.contour(x, y, sweep.cheapest, levels=[i + 0.5 for i in range(len(sweep.chips) - 1)],
+                         colors="white", linewidths=1.5)
+            axes.set_title(f"{chip}: {sweep.metric} (white: cheapest option changes)", fontsize=9)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(ylabel)
+        axes.xaxis.set_major_formatter(FuncFormatter(xticks))
+        axes.yaxis.set_major_formatter(FuncFormatter(yticks))
+        axes.grid(False)
+    for index in range(len(panels), rows * columns):
+        grid[index // columns][index % columns].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+def plot_tornado(tornado: Any, path: Path, top: int = 15) -> None:
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    swings = [s for s in tornado.swings if s.width > 0][:top][::-1]
+    figure, axes = plt.subplots(figsize=(9, 0.42 * max(len(swings), 3) + 1.5))
+    base = tornado.base
+    for row, swing in enumerate(swings):
+        axes.barh(row, swing.metric_low - base, left=base, color="#4c72b0", height=0.6,
+                  label=f"input {human_rate(-tornado.swing)}" if row == 0 else None)
+        axes.barh(row, swing.metric_high - base, left=base, color="#dd8452", height=0.6,
+                  label=f"input +{human_rate(tornado.swing)}" if row == 0 else None)
+    axes.axvline(base, color="black", linewidth=1)
+    axes.set_yticks(range(len(swings)), [s.path for s in swings], fontsize=8)
+    label, formatter = _metric_axis(tornado.metric)
+    axes.xaxis.set_major_formatter(FuncFormatter(formatter))
+    axes.set_xlabel(f"{label} of {tornado.option}")
+    axes.set_title(f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order}); "
+                   f"each input moved by ±{human_rate(tornado.swing)}", fontsize=10)
+    axes.legend(frameon=False, loc="lower right")
+    axes.grid(axis="y", visible=False)
+    _save(figure, path)
+    plt.close(figure)
+
+
+def plot_simulation(simulation: Any, path: Path) -> None:
+    plt = _pyplot()
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter
+
+    orders = simulation.orders
+    figure, grid = plt.subplots(len(orders), 1, figsize=(9, 4.5 * len(orders)), squeeze=False)
+    colours = _colours(max(len(o.options) for o in orders))
+    for axes, order in zip((row[0] for row in grid), orders):
+        # Cumulative distributions: P1 to P99 of each option's TCO, read as "TCO below x in y% of samples".
+        probabilities = np.arange(1, 100)
+        for colour, option in zip(colours, order.options):
+            axes.plot(option.tco_usd.percentiles, probabilities, color=colour, linewidth=2,
+                      label=f"{option.chip}: median {human_money(option.tco_usd.p50)}, "
+                            f"cheapest in {human_rate(option.p_cheapest)} of samples")
+        axes.axhline(50, color="black", linewidth=0.8, linestyle=":")
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: human_money(v)))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+        axes.set_ylim(0, 100)
+        axes.set_xlabel("TCO (USD)")
+        axes.set_ylabel("share of samples with a lower TCO")
+        axes.set_title(f"TCO of each option, order {order.name}: {simulation.samples:,} samples, "
+                       f"seed {simulation.seed} (P1 to P99)", fontsize=10)
+        axes.legend(frameon=False, loc="lower right", fontsize=8)
+    figure.tight_layout()
+    _save(figure, path)
+    plt.close(figure)
+
+
+def _colours(count: int) -> list[str]:
+    palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c",
+               "#ccb974", "#64b5cd"]
+    return [palette[i % len(palette)] for i in range(count)]

@@ -1,0 +1,213 @@
+"""The what-if commands end to end: breakeven, sweep, sensitivity, simulate, and their plots."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chipcalc.cli import app
+
+from .conftest import ROOT
+
+BASE = "scenarios/h200-2026.yaml"
+UNCERTAIN = "scenarios/h200-2026-uncertain.yaml"
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def run_json(*args: str) -> dict:
+    result = run(*args, "-f", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def compare_option(*sets: str, scenario: str = BASE, chip: str = "ascend_910c") -> dict:
+    document = run_json("compare", scenario, *(x for s in sets for x in ("--set", s)))
+    return next(o for o in document["scenarios"][0]["orders"][0]["options"] if o["chip"] == chip)
+
+
+# breakeven ----------------------------------------------------------------------
+
+
+def test_breakeven_without_vary_lists_the_closed_forms_of_compare() -> None:
+    document = run_json("breakeven", "scenarios/levy-passed-through.yaml")
+    options = document["scenarios"][0]["orders"][0]["options"]
+    assert [o["chip"] for o in options] == ["ascend_910c", "ascend_910b", "mlu590", "h20"]
+    assert options[0]["breakeven"] == compare_option(scenario="scenarios/levy-passed-through.yaml")["breakeven"]
+
+
+@pytest.mark.parametrize(("path", "closed_form"), [
+    ("chips.h200.levy_rate", "levy_rate"),
+    ("chips.ascend_910c.price", "price_usd"),
+    ("chips.ascend_910c.utilization", "utilization"),
+])
+def test_goal_seek_agrees_with_the_closed_form(path: str, closed_form: str) -> None:
+    scenario = "scenarios/levy-passed-through.yaml"
+    seek = run_json("breakeven", scenario, "--vary", path, "--option", "ascend_910c")
+    assert set(seek) == {"schema_version", "scenario", "order", "option", "path", "value", "reason", "low", "high"}
+    expected = compare_option(scenario=scenario)["breakeven"][closed_form]["value"]
+    assert seek["value"] == pytest.approx(expected, rel=1e-9)
+    assert seek["reason"] is None
+    # At the value found, the two costs are equal: re-run compare with it.
+    at_value = compare_option(f"{path}={seek['value']!r}", scenario=scenario)
+    assert at_value["vs_order"] == pytest.approx(0, abs=1e-9)
+
+
+def test_goal_seek_with_no_crossing_in_range_says_so() -> None:
+    # The h20 would need 174% utilisation: out of range, so no crossing inside (0, 100%].
+    seek = run_json("breakeven", BASE, "--vary", "chips.h20.utilization", "--option", "h20")
+    assert seek["value"] is None and seek["reason"] == "no crossing in range"
+    assert seek["high"] == 1.0
+
+
+def test_goal_seek_mistakes_exit_2() -> None:
+    result = run("breakeven", BASE, "--vary", "chips.h200.name")
+    assert result.exit_code == 2 and result.stderr.startswith("error: ")
+    result = run("breakeven", BASE, "--option", "h20")
+    assert result.exit_code == 2 and "--option and --order go with --vary" in result.stderr
+
+
+# sweep --------------------------------------------------------------------------
+
+
+def test_sweep_points_equal_compare_at_those_points() -> None:
+    document = run_json("sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:25%",
+                        "--vary", "assumptions.levy_pass_through=0:1:0.5", "--metric", "tco_usd")
+    assert document["vary"] == ["chips.h200.levy_rate", "assumptions.levy_pass_through"]
+    assert len(document["points"]) == 3 * 3
+    for point in document["points"][::4]:
+        sets = [f"chips.h200.levy_rate={point['chips.h200.levy_rate']!r}",
+                f"assumptions.levy_pass_through={point['assumptions.levy_pass_through']!r}"]
+        for chip in ("h200", "ascend_910c"):
+            assert point[chip] == pytest.approx(compare_option(*sets, chip=chip)["tco_usd"], rel=1e-12)
+
+
+def test_sweep_cheapest_matches_compares_first_option() -> None:
+    document = run_json("sweep", "scenarios/levy-passed-through.yaml", "--vary",
+                        "chips.h200.levy_rate=10%:30%:10%", "--metric", "cheapest")
+    for point in document["points"]:
+        orders = run_json("compare", "scenarios/levy-passed-through.yaml", "--set",
+                          f"chips.h200.levy_rate={point['chips.h200.levy_rate']!r}")["scenarios"][0]["orders"]
+        assert point["cheapest"] == orders[0]["options"][0]["chip"]
+
+
+def test_sweep_csv_is_tidy() -> None:
+    result = run("sweep", BASE, "--vary", "chips.ascend_910c.price=¥100k:¥200k:¥50k", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [float(r["chips.ascend_910c.price"]) for r in rows] == pytest.approx([13900, 20850, 27800])  # x 0.139
+    assert set(rows[0]) == {"chips.ascend_910c.price", "h200", "h20", "ascend_910c", "ascend_910b", "mlu590"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "sweep needs --vary"),
+    (["--vary", "chips.h200.levy_rate=0:1"], "expected PATH=START:STOP:STEP"),
+    (["--vary", "chips.h200.levy=0:1:0.1"], "chips.h200.levy"),
+    (["--vary", "chips.h200.levy_rate=0:0.5:0.1", "--metric", "tco"], "tco"),
+])
+def test_sweep_mistakes_exit_2(args: list[str], message: str) -> None:
+    result = run("sweep", BASE, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+# sensitivity ------------------------------------------------------------------------
+
+
+def test_sensitivity_ranks_inputs_widest_first() -> None:
+    document = run_json("sensitivity", BASE, "--swing", "10%", "--metric", "tco_usd", "--option", "h200")
+    widths = [i["width"] for i in document["inputs"]]
+    assert widths == sorted(widths, reverse=True)
+    price = next(i for i in document["inputs"] if i["path"] == "chips.h200.price")
+    # TCO of the order's chip is linear in its price (t = 0, units order): n * dp, dp = 2 * 10% * 27k.
+    assert price["width"] == pytest.approx(400e3 * 2 * 0.1 * 27e3, rel=1e-9)
+    assert document["option"] == "h200" and document["swing"] == 0.1
+
+
+def test_sensitivity_bad_swing() -> None:
+    result = run("sensitivity", BASE, "--swing", "lots")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --swing")
+
+
+# simulate -------------------------------------------------------------------------
+
+
+def test_simulate_same_seed_same_bytes() -> None:
+    first = run("simulate", UNCERTAIN, "-n", "20000", "--seed", "3", "-f", "json")
+    second = run("simulate", UNCERTAIN, "-n", "20000", "--seed", "3", "-f", "json")
+    other = run("simulate", UNCERTAIN, "-n", "20000", "--seed", "4", "-f", "json")
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout != other.stdout
+    document = json.loads(first.stdout)
+    assert document["samples"] == 20000 and document["seed"] == 3
+    options = document["orders"][0]["options"]
+    assert sum(o["p_cheapest"] for o in options) == pytest.approx(1)
+    assert set(options[0]["tco_usd"]) == {"p5", "p50", "p95", "mean"}
+
+
+def test_simulate_needs_ranges() -> None:
+    result = run("simulate", BASE)
+    assert result.exit_code == 2
+    assert "no uncertain inputs" in result.stderr
+
+
+# plots ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [
+    ["sweep", BASE, "--vary", "chips.ascend_910c.utilization=20%:60%:5%"],
+    ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:10%", "--vary", "assumptions.levy_pass_through=0:1:0.25",
+     "--metric", "cheapest"],
+    ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:10%", "--vary", "assumptions.levy_pass_through=0:1:0.25"],
+    ["sensitivity", BASE],
+    ["simulate", UNCERTAIN, "-n", "5000"],
+])
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_plots_are_valid_files(tmp_path: Path, command: list[str], suffix: str) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / f"plot{suffix}"
+    result = run(*command, "--plot", str(target))
+    assert result.exit_code == 0, result.output
+    data = target.read_bytes()
+    if suffix == ".png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        root = ElementTree.fromstring(data)
+        assert root.tag.endswith("svg")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name], "no temporary file is left"
+
+
+def test_plot_needs_svg_or_png(tmp_path: Path) -> None:
+    result = run("sensitivity", BASE, "--plot", str(tmp_path / "plot.pdf"))
+    assert result.exit_code == 2
+    assert "must end in .svg or .png" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_plot_without_matplotlib_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = run("sensitivity", BASE, "--plot", str(tmp_path / "t.svg"))
+    assert result.exit_code == 2
+    assert "pip install 'chipcalc[plot]'" in result.stderr

@@ -31,10 +31,15 @@ SCENARIO = str(ROOT / "scenarios" / "h200-2026.yaml")
 SIMULATE_SCENARIO = str(BENCH / "scenarios" / "simulate.yaml")
 
 
+# As users run it: with bytecode caches (some shells here set PYTHONDONTWRITEBYTECODE), no colour.
+ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     """Wall time in seconds and peak RSS in MiB of one run of `command` (which must succeed)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=ENVIRONMENT)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

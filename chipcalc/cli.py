@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Callable, Iterator, Optional
@@ -31,7 +30,7 @@ app = typer.Typer(
     "compares the outcomes. With no SCENARIO, commands use the built-in 2026 H200 scenario.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -164,6 +163,8 @@ def current_umask() -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write all of `text` or nothing: a temporary file beside `path`, then a rename."""
+    import tempfile  # only commands that write files pay for it
+
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -285,7 +286,7 @@ OrderOption = Annotated[Optional[str], typer.Option("--order", metavar="NAME", s
                                                    help="The order (default: the first).")]
 PlotOption = Annotated[Optional[Path], typer.Option("--plot", metavar="FILE", show_default=False,
                                                     help="Also draw it to FILE.svg or FILE.png (needs "
-                                                         "pip install 'chipcalc[plot]').")]
+                                                         "pip install 'chipcalc\\[plot]').")]
 
 
 def load_one(scenario: str | None, sets: list[str] | None) -> Scenario:
@@ -729,6 +730,22 @@ def schema(output: OutputOption = None) -> None:
         else:
             write_atomic(output, text)
             sys.stderr.write(f"wrote {output}\n")
+
+
+def _unwrapped(docstring: str) -> str:
+    """A docstring as help: paragraphs joined into single lines for the terminal to wrap; example
+    lines (indented) kept as they are."""
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(docstring).split("\n\n"):
+        lines = paragraph.splitlines()
+        paragraphs.append("\n".join(lines) if lines[0].startswith(" ") else " ".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+for _command in app.registered_commands:
+    _command.help = _unwrapped(_command.callback.__doc__ or "")
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ problem at once. Past this module nothing checks for missing keys.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 import re
 from dataclasses import dataclass, replace
@@ -455,6 +454,8 @@ def _step(section: Any, token: str | int, node: Any) -> tuple[Any, list[str] | N
 
 
 def _unknown_path(path: str, tree: MDict, allowed: list[str]) -> str:
+    import difflib
+
     candidates = list(_paths(Scenario, tree, ""))
     near = difflib.get_close_matches(path, candidates, n=3, cutoff=0.5)
     hint = f"; nearest valid paths: {', '.join(near)}" if near else ""
@@ -490,6 +491,8 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib  # error paths only: not paid on every start
+
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{near[0]}'?" if near else ""
 

@@ -1,1 +1,1 @@
-"""Analyses built on the model: goal seek, sensitivity (and, later, sweeps and simulation)."""
+"""Analyses built on the model: goal seek, sweeps, sensitivity and Monte Carlo simulation."""

@@ -69,8 +69,7 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
 
     Example: `sensitivity(scenario, "tco_usd", "ascend_910c", swing=0.1)`.
     """
-    if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1:
-        raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
+    _check_swing(swing)
     target = checked_order(scenario, order)
     base_options = order_options(scenario, order)
     _check_metric(metric, base_options[target.chip])
@@ -116,6 +115,11 @@ def clamp(spec: Spec, value: float) -> float:
 
 def _nudge(bound: float) -> float:
     return CLAMP_NUDGE * max(abs(bound), 1.0)
+
+
+def _check_swing(swing: float) -> None:
+    if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1:
+        raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
 
 
 def _check_metric(metric: str, fields: dict[str, Any]) -> None:

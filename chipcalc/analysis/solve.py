@@ -113,7 +113,7 @@ def hold_demand(scenario: Scenario, order: int, path: str) -> Scenario:
 
 
 def search_bounds(spec: Spec, current: float) -> tuple[float, float]:
-    """The range to search an input in: its valid range, open bounds just inside, no bound capped."""
+    """The range to search an input in: its valid range, open bounds just inside, a missing bound capped."""
     reach = max(abs(current) * GROWTH, FLOOR_HIGH)
     if spec.low is None:
         low = -reach
@@ -158,7 +158,7 @@ def checked_input(scenario: Scenario, path: str) -> tuple[Spec, float]:
         tokens = parse_path(path)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    _check_demand_path(scenario, tokens, path)
+    _check_demand_path(scenario, tokens)
     inputs = {name: (spec, value) for name, spec, value in numeric_inputs(scenario)}
     if path in inputs:
         spec, value = inputs[path]
@@ -167,7 +167,7 @@ def checked_input(scenario: Scenario, path: str) -> tuple[Spec, float]:
                      f"{_nearest(path, inputs)}")
 
 
-def _check_demand_path(scenario: Scenario, tokens: list, path: str) -> None:
+def _check_demand_path(scenario: Scenario, tokens: list) -> None:
     """Demand is varied through the quantity the order was given as, units or budget."""
     if len(tokens) != 3 or tokens[0] != "orders" or tokens[2] not in ("units", "budget"):
         return
@@ -211,7 +211,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, high: float,
                   bounded: tuple[bool, bool] = (True, True)) -> tuple[float | None, str | None]:
-    """The first x in [low, high] at which the two costs `costs(x)` are equal: `(x, None)`, or `(None, reason)`.
+    """The first x in [low, high] at which the two `costs(x)` are equal: `(x, None)` or `(None, reason)`.
 
     Scans `scan_points(low, high)` for the first change of sign of the
     difference and refines it with Brent's method. A difference within
@@ -224,9 +224,12 @@ def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, hig
         first, second = costs(x)
         return first - second
 
-    samples = [(x, first - second, _sign(first, second))
-               for x, (first, second) in ((x, costs(x)) for x in scan_points(low, high))]
-    samples = [sample for sample in samples if sample[2] is not None]
+    samples = []  # (x, difference, sign), where the difference is a number
+    for x in scan_points(low, high):
+        first, second = costs(x)
+        sign = _sign(first, second)
+        if sign is not None:
+            samples.append((x, first - second, sign))
     significant = [sample for sample in samples if sample[2] != 0]
     if not significant:
         return (None, EQUAL_EVERYWHERE) if samples else (None, NO_CROSSING)

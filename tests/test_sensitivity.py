@@ -1,0 +1,267 @@
+"""Sensitivity (tornado): each input moved down and up, the model re-run, checked by hand."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chipcalc.analysis.sensitivity import Swing, Tornado, clamp, sensitivity
+from chipcalc.errors import UsageError
+from chipcalc.loader import load_scenario
+from chipcalc.model import compare
+from chipcalc.scenario import Scenario, spec_at, with_values
+
+from .conftest import SCENARIOS
+
+HOURS = 8760
+EXACT = 1e-12
+
+
+def approx(value: float):
+    return pytest.approx(value, rel=EXACT)
+
+
+def load(text: str) -> Scenario:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "scenario.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return load_scenario(path)
+
+
+def by_path(tornado: Tornado) -> dict[str, Swing]:
+    return {swing.path: swing for swing in tornado.swings}
+
+
+# A tiny scenario, by hand ------------------------------------------------------
+# D = 1000 * 100 = 1e5; c: e_c = 50 * 0.8 = 40, n_c = D / 40 = 2500, k_c = 10000
+# (no power, no levy), M_c = 1M: T_c = 2500 * 10000 + 1M = 26M.
+# a: E_a = 1000 W / 1000 * 1 * 8760 * 4 * 0.1, T_a = 1000 * (20000 + E_a).
+
+TINY = """\
+assumptions:
+  lifetime_years: 4
+  electricity_usd_per_kwh: 0.1
+platforms:
+  cann: {migration_cost: 1M}
+chips:
+  a: {price: 20000, tflops: {bf16: 100}, power_w: 1000}
+  c: {platform: cann, price: 10000, tflops: {bf16: 50}, utilization: 0.8}
+orders:
+  - chip: a
+    {quantity}
+"""
+UNITS = TINY.replace("{quantity}", "units: 1000")
+
+
+def tco_c(demand: float, price: float = 10000, effective: float = 40, migration: float = 1e6) -> float:
+    return demand / effective * price + migration
+
+
+@pytest.mark.parametrize(
+    ("path", "low_value", "high_value", "metric_low", "metric_high"),
+    [
+        # T_c is linear in c's price: width = 2 * 0.2 * 10000 * 2500
+        ("chips.c.price", 8000, 12000, tco_c(1e5, price=8000), tco_c(1e5, price=12000)),
+        # ... and in D, so in the order's units and a's throughput
+        ("orders[0].units", 800, 1200, tco_c(800 * 100), tco_c(1200 * 100)),
+        ("chips.a.tflops.bf16", 80, 120, tco_c(1000 * 80), tco_c(1000 * 120)),
+        # a's utilisation of 100% cannot go up
+        ("chips.a.utilization", 0.8, 1.0, tco_c(1000 * 80), tco_c(1000 * 100)),
+        # T_c goes as 1 / e_c
+        ("chips.c.tflops.bf16", 40, 60, tco_c(1e5, effective=40 * 0.8), tco_c(1e5, effective=60 * 0.8)),
+        ("chips.c.utilization", 0.64, 0.96, tco_c(1e5, effective=50 * 0.64), tco_c(1e5, effective=50 * 0.96)),
+        ("platforms.cann.migration_cost", 0.8e6, 1.2e6,
+         tco_c(1e5, migration=0.8e6), tco_c(1e5, migration=1.2e6)),
+        # c has no power, so a's price and energy do not move c's TCO
+        ("chips.a.price", 16000, 24000, tco_c(1e5), tco_c(1e5)),
+        ("assumptions.electricity_usd_per_kwh", 0.08, 0.12, tco_c(1e5), tco_c(1e5)),
+        ("assumptions.pue", 1.0, 1.2, tco_c(1e5), tco_c(1e5)),  # pue of 1 cannot go down
+    ],
+)
+def test_tco_swings_by_hand(path, low_value, high_value, metric_low, metric_high):
+    tornado = sensitivity(load(UNITS), "tco_usd", "c")
+    swing = by_path(tornado)[path]
+    assert (swing.low_value, swing.high_value) == (approx(low_value), approx(high_value))
+    assert (swing.metric_low, swing.metric_high) == (approx(metric_low), approx(metric_high))
+    assert swing.width == pytest.approx(abs(metric_high - metric_low), rel=1e-9, abs=1e-6)
+
+
+def test_price_width_is_twice_the_swing_times_the_spend():
+    swing = by_path(sensitivity(load(UNITS), "tco_usd", "c", swing=0.1))["chips.c.price"]
+    assert swing.width == approx(2 * 0.1 * 10000 * 2500)  # 2 * swing * p_c * n_c
+
+
+def test_tornado_fields_and_base():
+    tornado = sensitivity(load(UNITS), "tco_usd", "c", swing=0.2)
+    assert (tornado.order, tornado.option, tornado.metric, tornado.swing) == ("order-1", "c", "tco_usd", 0.2)
+    assert tornado.base == approx(tco_c(1e5))
+    for swing in tornado.swings:
+        assert swing.low_value <= swing.base_value <= swing.high_value
+
+
+def test_default_metric_is_vs_order():
+    tornado = sensitivity(load(UNITS))
+    T_a = 1000 * (20000 + 1000 / 1000 * 1 * HOURS * 4 * 0.1)
+    assert (tornado.metric, tornado.option) == ("vs_order", "c")
+    assert tornado.base == approx(tco_c(1e5) / T_a - 1)
+    price = by_path(tornado)["chips.a.price"]  # a dearer: c's TCO is a smaller share of a's
+    T_a_low = 1000 * (16000 + 1000 / 1000 * 1 * HOURS * 4 * 0.1)
+    assert price.metric_low == approx(tco_c(1e5) / T_a_low - 1)
+
+
+def test_ranking_widest_first_ties_by_path():
+    paths = [swing.path for swing in sensitivity(load(UNITS), "tco_usd", "c").swings]
+    # c's throughput and utilisation move T_c by 1e5 * 1e4 / 0.8 * (1/40 - 1/60), ~10.4M, the most
+    assert set(paths[:2]) == {"chips.c.tflops.bf16", "chips.c.utilization"}
+    # then three inputs that each move T_c by exactly 10M, in path order
+    assert paths[2:5] == ["chips.a.tflops.bf16", "chips.c.price", "orders[0].units"]
+    assert paths[5:7] == ["chips.a.utilization", "platforms.cann.migration_cost"]
+    # the rest leave T_c alone: width 0, by path
+    assert paths[7:] == sorted(paths[7:])
+    widths = [swing.width for swing in sensitivity(load(UNITS), "tco_usd", "c").swings]
+    assert widths == sorted(widths, reverse=True)
+
+
+def test_inputs_at_zero_are_left_out():
+    # levy rates, host costs and c's power are 0: a multiplicative swing cannot move them
+    paths = set(by_path(sensitivity(load(UNITS), "tco_usd", "c")))
+    assert not paths & {"chips.a.levy_rate", "chips.c.host_cost", "chips.c.power_w",
+                        "assumptions.levy_pass_through", "platforms.cann.engineer_months"}
+    assert "chips.a.power_w" in paths
+
+
+def test_budget_order_is_simply_re_run():
+    # MODEL.md: no demand fixing here. A budget of 20M buys 20M / p_a units of a,
+    # so a's price moves D and with it c's TCO.
+    tornado = sensitivity(load(TINY.replace("{quantity}", "budget: 20M")), "tco_usd", "c")
+    swing = by_path(tornado)["chips.a.price"]
+    assert swing.metric_low == approx(tco_c(20e6 / 16000 * 100))
+    assert swing.metric_high == approx(tco_c(20e6 / 24000 * 100))
+    assert swing.width == approx(1e4 / 40 * 100 * 20e6 * (1 / 16000 - 1 / 24000))
+
+
+# Clamping into the valid range ---------------------------------------------------
+
+EDGES = """\
+assumptions: {levy_pass_through: 1}
+chips:
+  a: {price: 20000, levy_rate: 0.9, levy_base: 1, tflops: {bf16: 100}, utilization: 1}
+  c: {price: 10000, tflops: {bf16: 50}}
+orders:
+  - {chip: a, units: 1000}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "low_value", "high_value"),
+    [
+        ("chips.a.levy_rate", 0.9 * 0.8, 1 - 1e-9),  # [0, 1): stays below 1
+        ("chips.a.levy_base", 0.8, 1.0),  # (0, 1]
+        ("chips.a.utilization", 0.8, 1.0),
+        ("assumptions.levy_pass_through", 0.8, 1.0),
+        ("assumptions.pue", 1.0, 1.2),  # at least 1
+    ],
+)
+def test_moved_values_are_clamped_into_range(path, low_value, high_value):
+    swing = by_path(sensitivity(load(EDGES), "tco_usd", "a"))[path]
+    assert (swing.low_value, swing.high_value) == (approx(low_value), approx(high_value))
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ("chips.x.levy_rate", 1.5, 1 - 1e-9),
+        ("chips.x.levy_rate", -0.1, 0.0),
+        ("chips.x.utilization", 0.0, 1e-9),  # open at 0: strictly inside
+        ("chips.x.utilization", 1.2, 1.0),
+        ("chips.x.price", 1e12, 1e12),  # no upper bound
+        ("assumptions.pue", 0.5, 1.0),
+    ],
+)
+def test_clamp(path, value, expected):
+    assert clamp(spec_at(path), value) == approx(expected)
+
+
+# The figures are the model's ---------------------------------------------------------
+
+def test_swings_match_compare_on_the_shipped_scenario():
+    scenario = load_scenario(SCENARIOS / "h200-2026.yaml")
+    tornado = sensitivity(scenario, "tco_usd", "ascend_910c", swing=0.1)
+    assert len(tornado.swings) > 20
+    for swing in tornado.swings[:8]:
+        for value, metric in ((swing.low_value, swing.metric_low), (swing.high_value, swing.metric_high)):
+            result = compare(with_values(scenario, {swing.path: value}))
+            option = next(o for o in result.orders[0].options if o.chip == "ascend_910c")
+            assert metric == approx(option.tco_usd), swing.path
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(sorted(path.name for path in SCENARIOS.glob("*.yaml"))),
+    swing=st.floats(1e-6, 1 - 1e-6),
+)
+def test_moved_values_are_valid_and_ordered(name, swing):
+    scenario = load_scenario(SCENARIOS / name)
+    if not scenario.orders:
+        return
+    tornado = sensitivity(scenario, swing=swing)
+    for moved in tornado.swings:
+        spec = spec_at(moved.path)
+        assert spec.violation(moved.low_value) is None, moved
+        assert spec.violation(moved.high_value) is None, moved
+        assert moved.low_value <= moved.base_value <= moved.high_value
+    widths = [moved.width for moved in tornado.swings]
+    assert widths == sorted(widths, reverse=True)
+
+
+# Choice of option ----------------------------------------------------------------------
+
+THREE = """\
+chips:
+  a: {price: 20000, tflops: {bf16: 100}}
+  b: {price: 15000, tflops: {bf16: 100}}
+  c: {price: 12000, tflops: {bf16: 100}}
+  d: {price: 12000, tflops: {bf16: 100}}
+orders:
+  - {chip: c, units: 10}
+"""
+
+
+def test_default_option_is_the_cheapest_other_chip():
+    # c is the order's own (and cheapest); d ties with it but is another chip
+    assert sensitivity(load(THREE)).option == "d"
+    assert sensitivity(load(THREE.replace("d: {price: 12000", "d: {price: 30000"))).option == "b"
+
+
+def test_default_option_with_a_single_chip_is_the_order_chip():
+    alone = "chips:\n  a: {price: 1000, tflops: {bf16: 10}}\norders:\n  - {chip: a, units: 5}\n"
+    tornado = sensitivity(load(alone), "tco_usd")
+    assert tornado.option == "a"
+    assert by_path(tornado)["chips.a.price"].width == approx(2 * 0.2 * 1000 * 5)
+
+
+# Mistakes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"metric": "tco"}, "unknown metric 'tco'; did you mean 'tco_usd'?; metrics are: capex_usd, "),
+        ({"metric": "spend_usd"}, "unknown metric 'spend_usd'"),
+        ({"option": "e"}, "unknown option 'e'; chips are: a, b, c, d"),
+        ({"order": 1}, "no order 1 in this scenario"),
+        ({"swing": 0}, "swing must be above 0 and below 1, e.g. 0.2 for ±20% (got 0)"),
+        ({"swing": 1}, "swing must be above 0 and below 1"),
+        ({"swing": -0.2}, "swing must be above 0 and below 1"),
+        ({"swing": 20}, "(got 20)"),
+        ({"swing": float("nan")}, "swing must be above 0 and below 1"),
+    ],
+)
+def test_mistakes_say_how_to_fix_them(arguments, message):
+    with pytest.raises(UsageError) as error:
+        sensitivity(load(THREE), **arguments)
+    assert message in str(error.value)

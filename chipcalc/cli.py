@@ -11,7 +11,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -106,18 +106,22 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> list[ScenarioRe
     return results
 
 
-def emit(results: list[ScenarioResult], fmt: OutputFormat | None, output: Path | None, *,
-         document: Callable, rows: Callable, sections: Callable) -> None:
-    """Render `results` in the chosen format and write them to stdout or `output`."""
+def emit(results: Any, fmt: OutputFormat | None, output: Path | None, *, document: Callable,
+         rows: Callable, sections: Callable, json_text: Callable | None = None,
+         csv_text: Callable | None = None) -> None:
+    """Render `results` in the chosen format and write them to stdout or `output`.
+
+    `json_text` and `csv_text`, when given, write those formats directly (large outputs).
+    """
     fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
     if fmt is OutputFormat.json:
         from .render.machine import render_json
 
-        text = render_json(document(results))
+        text = json_text(results) if json_text else render_json(document(results))
     elif fmt is OutputFormat.csv:
         from .render.machine import render_csv
 
-        text = render_csv(rows(results))
+        text = csv_text(results) if csv_text else render_csv(rows(results))
     elif fmt is OutputFormat.markdown:
         from .render.markdown import render_markdown
 
@@ -134,6 +138,10 @@ def emit(results: list[ScenarioResult], fmt: OutputFormat | None, output: Path |
 
 
 def _print_table(sections: list) -> None:
+    """On a terminal (or with FORCE_COLOR), rich tables with colour; in a pipe, plain text."""
+    if not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
+        sys.stdout.write(_table_text(sections))
+        return
     from rich.console import Console
 
     from .render.table import render_table
@@ -143,16 +151,13 @@ def _print_table(sections: list) -> None:
 
 
 def _table_text(sections: list) -> str:
-    import io
+    from .render.text import render_text
 
-    from rich.console import Console
-
-    from .render.table import render_table
-
-    buffer = io.StringIO()
-    Console(file=buffer, width=100, color_system=None, highlight=False).print(
-        render_table(sections, boxes=False))
-    return buffer.getvalue()
+    try:
+        width = int(os.environ.get("COLUMNS", "80"))
+    except ValueError:
+        width = 80
+    return render_text(sections, width)
 
 
 def current_umask() -> int:
@@ -422,7 +427,7 @@ def sweep(
             plot_sweep(result, plot)
             sys.stderr.write(f"wrote {plot}\n")
         emit((result, loaded), format_, output, document=views.sweep_document, rows=views.sweep_rows,
-             sections=views.sweep_sections)
+             sections=views.sweep_sections, json_text=views.sweep_json, csv_text=views.sweep_csv)
 
 
 @app.command()

@@ -110,6 +110,12 @@ def order_units(order: Order, figures: ChipFigures) -> Any:
     return order.units if order.units is not None else order.budget_usd / figures.buyer_price_usd
 
 
+def order_demand(order: Order, own: ChipFigures) -> tuple[Any, Any]:
+    """n_a and D = n_a * e_a: the units the order buys and the effective compute they give."""
+    units = order_units(order, own)
+    return units, units * own.effective_tflops_per_unit
+
+
 def tco(demand: Any, figures: ChipFigures) -> Any:
     """T_c = n_c * k_c + M_c with n_c = D / e_c: the cost of meeting `demand` with this chip."""
     return demand / figures.effective_tflops_per_unit * figures.cost_per_unit_usd + figures.migration_usd
@@ -238,8 +244,7 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], lifetime_yea
     on floats and on numpy arrays alike.
     """
     own = figures[order.chip]
-    units = order_units(order, own)
-    demand = units * own.effective_tflops_per_unit
+    units, demand = order_demand(order, own)
     own_tco = tco(demand, own)
     return {
         "units": units,

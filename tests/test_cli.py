@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -224,9 +225,16 @@ def test_terminal_gets_colour_unless_no_color() -> None:
     assert "\x1b[1;36m" not in plain and "36m" not in plain
 
 
-def test_table_fits_80_columns() -> None:
-    out = run("compare", "scenarios/h200-2026.yaml").stdout
-    assert max(len(line) for line in out.splitlines()) <= 80
+def test_terminal_table_fits_80_columns() -> None:
+    out = run("compare", "scenarios/h200-2026.yaml", env={"FORCE_COLOR": "1", "COLUMNS": "80"}).stdout
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert max(len(line) for line in plain.splitlines()) <= 80
+
+
+def test_piped_table_cuts_nothing_off() -> None:
+    out = run("chips", "scenarios/h200-2026.yaml").stdout
+    assert "…" not in out
+    assert "ascend_910c" in out and "S: NVIDIA H200 datasheet" in out
 
 
 # Errors -----------------------------------------------------------------------

@@ -271,7 +271,7 @@ def test_a_sampled_exchange_rate_rescales_the_sampled_amounts_in_its_currency(lo
     for inputs in ({"chips.x.price": np.array([14_000.0]), "assumptions.fx.CNY": np.array([0.28])},
                    {"assumptions.fx.CNY": np.array([0.28]), "chips.x.price": np.array([14_000.0])}):
         (order,) = evaluate_orders(scenario, inputs)
-        assert order["options"]["x"]["tco_usd"] == pytest.approx([28_000.0], rel=1e-12)
+        assert order["tco_usd"]["x"] == pytest.approx([28_000.0], rel=1e-12)
 
 
 # Errors -----------------------------------------------------------------------------

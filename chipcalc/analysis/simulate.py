@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import UsageError
-from ..model import evaluate_chips, order_figures
+from ..model import evaluate_chips, order_demand, tco
 from ..scenario import Order, Scenario, Spec, numeric_inputs, parse_path, with_values
 from ..values import Uncertain
 
@@ -169,10 +169,17 @@ def _nudge(bound: float) -> float:
 
 
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:
-    """`order_figures` of every order, in one model evaluation on the sampled arrays."""
+    """What simulate summarises, for every order, in one model evaluation on the sampled arrays:
+    the order's `levy_usd` and `demand_tflops`, and each option's `tco_usd`."""
     sampled = with_values(scenario, _exchange_rates_last(inputs))
     figures = evaluate_chips(sampled)
-    return [order_figures(order, figures, sampled.assumptions.lifetime_years) for order in sampled.orders]
+    results = []
+    for order in sampled.orders:
+        own = figures[order.chip]
+        units, demand = order_demand(order, own)
+        results.append({"levy_usd": units * own.levy_per_unit_usd, "demand_tflops": demand,
+                        "tco_usd": {key: tco(demand, chip) for key, chip in figures.items()}})
+    return results
 
 
 def _exchange_rates_last(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -195,12 +202,15 @@ class _OrderTally:
         self.cheapest_counts = np.zeros(len(self.chips), dtype=np.int64)
 
     def add(self, result: dict[str, Any], size: int) -> None:
-        options = result["options"]
         self.levy.add(_full(result["levy_usd"], size))
-        tcos = [_full(options[chip]["tco_usd"], size) for chip in self.chips]
+        tcos = [_full(result["tco_usd"][chip], size) for chip in self.chips]
+        pflops = result["demand_tflops"] / 1000
         for chip, tco in zip(self.chips, tcos):
             self.tco[chip].add(tco)
-            self.per_pflops[chip].add(_full(options[chip]["usd_per_effective_pflops"], size))
+            if np.ndim(pflops) == 0:  # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
+                self.per_pflops[chip] = _Scaled(self.tco[chip], 1 / float(pflops))
+            else:
+                self.per_pflops[chip].add(tco / pflops)
         # argmin takes the first of equal values: ties go to the earlier chip in the scenario
         cheapest = np.argmin(np.stack(tcos), axis=0)
         self.cheapest_counts += np.bincount(cheapest, minlength=len(self.chips))
@@ -236,7 +246,8 @@ class _Distribution:
         self.total += float(np.sum(values))
         self.count += len(values)
         if self.exact:
-            self.exact_percentiles = np.percentile(values, PERCENTILES)
+            # Sorting and interpolating is np.percentile's linear method, and several times faster.
+            self.exact_percentiles = sorted_quantiles(np.sort(values), np.array(PERCENTILES) / 100)
             return
         self.summaries.append(quantile_summary(values))
         self.summarised.append(len(values))
@@ -255,6 +266,19 @@ class _Distribution:
             values = merged_quantiles(self.summaries, self.summarised, np.array(PERCENTILES) / 100)
         every = tuple(float(v) for v in values)
         return Stats(every[4], every[49], every[94], self.total / self.count, every)
+
+
+@dataclass(frozen=True)
+class _Scaled:
+    """A distribution that is another one times a positive constant (no samples of its own)."""
+
+    of: _Distribution
+    factor: float
+
+    def stats(self) -> Stats:
+        base = self.of.stats()
+        return Stats(base.p5 * self.factor, base.p50 * self.factor, base.p95 * self.factor,
+                     base.mean * self.factor, tuple(p * self.factor for p in base.percentiles))
 
 
 def quantile_summary(values: np.ndarray) -> np.ndarray:

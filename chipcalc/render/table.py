@@ -1,4 +1,6 @@
-"""The terminal view: rich tables. The only module besides the CLI that imports rich."""
+"""The terminal view: rich tables. The only module besides the CLI that imports rich.
+
+Pipes and files get plain text instead (`text.py`)."""
 
 from __future__ import annotations
 

@@ -41,6 +41,8 @@ ScenarioArgs = Annotated[
     typer.Argument(metavar="SCENARIO", help="Scenario files; the built-in scenario when none is given.",
                    show_default=False),
 ]
+ScenarioArg = Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+                                                      help="A scenario file (the built-in one when omitted).")]
 SetOption = Annotated[
     Optional[list[str]],
     typer.Option("--set", metavar="PATH=VALUE", show_default=False,
@@ -147,7 +149,7 @@ def _print_table(sections: list) -> None:
     from .render.table import render_table
 
     console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
-    console.print(render_table(sections, boxes=console.is_terminal))
+    console.print(render_table(sections))
 
 
 def _table_text(sections: list) -> str:
@@ -312,20 +314,35 @@ def order_index(scenario: Scenario, name: str | None) -> int:
 
 def default_option(scenario: Scenario, index: int) -> str:
     """The cheapest chip other than the order's own: the option a question is usually about."""
-    from .model import compare as evaluate_scenario
+    from .analysis.sensitivity import default_option as cheapest_other
+    from .analysis.solve import order_options
 
-    order = evaluate_scenario(scenario).orders[index]
-    others = [option.chip for option in order.options if not option.is_order_chip]
-    if not others:
+    if len(scenario.chips) < 2:
         raise UsageError(f"{scenario.file} has one chip only: add another to compare it with")
-    return others[0]
+    return cheapest_other(order_options(scenario, index), scenario.orders[index].chip)
+
+
+def draw(plot: Path | None, drawer: str, result: Any) -> None:
+    """Draw `result` with `render.plots.<drawer>` into the file `plot`, when one was asked for."""
+    if plot is None:
+        return
+    from .render import plots
+
+    getattr(plots, drawer)(result, plot)
+    sys.stderr.write(f"wrote {plot}\n")
+
+
+def check_plot(plot: Path | None) -> None:
+    """Refuse a bad plot file name before any work is done."""
+    if plot is not None:
+        from .render.plots import check_plot_path
+
+        check_plot_path(plot)
 
 
 @app.command()
 def breakeven(
-    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
-    = None,
+    scenario: ScenarioArg = None,
     vary: Annotated[Optional[str], typer.Option("--vary", metavar="PATH", show_default=False,
                                                 help="Goal seek on this input: the value at which the option "
                                                      "costs the same as the order's chip.")] = None,
@@ -371,9 +388,7 @@ def breakeven(
 
 @app.command()
 def sweep(
-    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
-    = None,
+    scenario: ScenarioArg = None,
     vary: Annotated[Optional[list[str]], typer.Option(
         "--vary", metavar="PATH=START:STOP:STEP", show_default=False,
         help="An input and its values, written as in a file: chips.h200.levy_rate=0%:50%:5%. Once or twice.")]
@@ -406,10 +421,7 @@ def sweep(
     with error_boundary():
         if not vary:
             raise UsageError("sweep needs --vary PATH=START:STOP:STEP, e.g. --vary chips.h200.levy_rate=0%:50%:5%")
-        if plot is not None:
-            from .render.plots import check_plot_path
-
-            check_plot_path(plot)
+        check_plot(plot)
         loaded = load_one(scenario, set_)
         varies = []
         for item in vary:
@@ -421,20 +433,14 @@ def sweep(
             start, stop, step = (parse_input(loaded, path.strip(), part) for part in parts)
             varies.append((path.strip(), grid_values(start, stop, step)))
         result = run_sweep(loaded, varies, metric, order_index(loaded, order))
-        if plot is not None:
-            from .render.plots import plot_sweep
-
-            plot_sweep(result, plot)
-            sys.stderr.write(f"wrote {plot}\n")
+        draw(plot, "plot_sweep", result)
         emit((result, loaded), format_, output, document=views.sweep_document, rows=views.sweep_rows,
              sections=views.sweep_sections, json_text=views.sweep_json, csv_text=views.sweep_csv)
 
 
 @app.command()
 def sensitivity(
-    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
-    = None,
+    scenario: ScenarioArg = None,
     swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
     = "20%",
     metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
@@ -466,26 +472,17 @@ def sensitivity(
             share = parse_rate(swing)
         except ValueError as error:
             raise UsageError(f"--swing {error}") from None
-        if plot is not None:
-            from .render.plots import check_plot_path
-
-            check_plot_path(plot)
+        check_plot(plot)
         loaded = load_one(scenario, set_)
         tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
-        if plot is not None:
-            from .render.plots import plot_tornado
-
-            plot_tornado(tornado, plot)
-            sys.stderr.write(f"wrote {plot}\n")
+        draw(plot, "plot_tornado", tornado)
         emit((tornado, loaded), format_, output, document=views.tornado_document, rows=views.tornado_rows,
              sections=views.tornado_sections)
 
 
 @app.command()
 def simulate(
-    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
-    = None,
+    scenario: ScenarioArg = None,
     samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="How many samples.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="The random seed: the same seed gives the "
                                       "same output.")] = 0,
@@ -510,18 +507,11 @@ def simulate(
     from .analysis.simulate import simulate as run_simulation
 
     with error_boundary():
-        if plot is not None:
-            from .render.plots import check_plot_path
-
-            check_plot_path(plot)
+        check_plot(plot)
         loaded = load_one(scenario, set_)
         with progress_bar(samples) as advance:
             result = run_simulation(loaded, samples, seed, progress=advance)
-        if plot is not None:
-            from .render.plots import plot_simulation
-
-            plot_simulation(result, plot)
-            sys.stderr.write(f"wrote {plot}\n")
+        draw(plot, "plot_simulation", result)
         emit((result, loaded), format_, output, document=views.simulation_document,
              rows=views.simulation_rows, sections=views.simulation_sections)
 
@@ -675,9 +665,7 @@ def load_reference(argument: str, sets: list[str] | None) -> Scenario:
 
 @app.command()
 def explain(
-    scenario: Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
-    = None,
+    scenario: ScenarioArg = None,
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
                                           "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
     order: Annotated[Optional[str], typer.Option("--order", metavar="NAME", show_default=False,

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import Problem, ScenarioError, UsageError
-from .scenario import REQUIRED, Assumptions, Chip, Mark, Order, Platform, Scenario, Spec, specs
+from .scenario import REQUIRED, Assumptions, Chip, Mark, Order, Platform, Scenario, Spec, parse_path, specs
 from .values import DISTRIBUTIONS, Money, Uncertain, describe, parse_money, parse_number, parse_rate, split_range
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -30,7 +30,6 @@ BUILTIN = Path(__file__).with_name("default.yaml")
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_SET_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
 
 # Containers that remember where each of their values was written ----------
 
@@ -366,25 +365,14 @@ def apply_sets(tree: MDict, sets: Iterable[str]) -> MDict:
         path = path.strip()
         if not sep or not path:
             raise UsageError(f"--set {assignment!r}: expected PATH=VALUE, e.g. chips.h200.levy_rate=30%")
-        tokens = _set_tokens(path)
+        try:
+            tokens = parse_path(path)
+        except ValueError as error:
+            raise UsageError(f"--set {error}") from None
         mark = Mark("--set", index, len(path) + 2)
         value = _set_value(text, mark)
         tree = _set_at(tree, tokens, value, mark, path)
     return tree
-
-
-def _set_tokens(path: str) -> list[str | int]:
-    tokens: list[str | int] = []
-    position = 0
-    for match in _SET_TOKEN.finditer(path):
-        if match.start() != position or (match.group(0).startswith(".") and position == 0):
-            break
-        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
-        position = match.end()
-    if position != len(path):
-        raise UsageError(f"--set {path}: not a path; write it as in error messages, e.g. "
-                         "chips.h200.levy_rate or orders[0].units")
-    return tokens
 
 
 def _set_value(text: str, mark: Mark) -> Any:

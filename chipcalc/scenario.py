@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Mapping
 
+OPEN_BOUND_NUDGE = 1e-9
+"""A value clamped to an open bound (a levy rate below 100%) stays this far inside it, relative."""
+
 REQUIRED = object()
 """Default of a key that a file must give."""
 
@@ -61,6 +64,15 @@ class Spec:
         if high is not None:
             return f"below {high}" if self.high_open else f"at most {high}"
         return "any number"
+
+    def inside(self) -> tuple[float | None, float | None]:
+        """The range a value is clamped into (None: unbounded): open bounds moved just inside them."""
+        def nudge(bound: float) -> float:
+            return OPEN_BOUND_NUDGE * max(abs(bound), 1.0)
+
+        floor = None if self.low is None else self.low + (nudge(self.low) if self.low_open else 0.0)
+        ceiling = None if self.high is None else self.high - (nudge(self.high) if self.high_open else 0.0)
+        return floor, ceiling
 
     def violation(self, value: float) -> str | None:
         """Why `value` is out of this key's range, or None."""

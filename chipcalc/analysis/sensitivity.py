@@ -14,9 +14,6 @@ from ..errors import UsageError
 from ..scenario import Scenario, Spec, numeric_inputs, with_values
 from .solve import checked_chip, checked_order, did_you_mean, order_options
 
-CLAMP_NUDGE = 1e-9
-"""A value clamped to an open bound stays this far inside it (relative to the bound, at least absolute)."""
-
 
 @dataclass(frozen=True)
 class Swing:
@@ -103,18 +100,9 @@ def default_option(options: dict[str, dict[str, Any]], order_chip: str) -> str:
 
 def clamp(spec: Spec, value: float) -> float:
     """`value` moved into the spec's valid range, strictly inside an open bound."""
-    value = float(value)
-    if spec.low is not None:
-        floor = spec.low + (_nudge(spec.low) if spec.low_open else 0.0)
-        value = max(value, floor)
-    if spec.high is not None:
-        ceiling = spec.high - (_nudge(spec.high) if spec.high_open else 0.0)
-        value = min(value, ceiling)
-    return value
-
-
-def _nudge(bound: float) -> float:
-    return CLAMP_NUDGE * max(abs(bound), 1.0)
+    floor, ceiling = spec.inside()
+    value = float(value) if floor is None else max(float(value), floor)
+    return value if ceiling is None else min(value, ceiling)
 
 
 def _check_swing(swing: float) -> None:

@@ -34,8 +34,6 @@ SUMMARY_PROBABILITIES = np.linspace(0.0, 1.0, 10_001)
 """Where each chunk's distribution is sampled for its summary (rank error ~ 1 / 20,000)."""
 MAX_SUMMARIES = 64
 """Pending summaries per metric before they are merged into one, which bounds memory for any sample count."""
-CLAMP_NUDGE = 1e-9
-"""A sample clamped to an open bound stays this far inside it (relative to the bound, at least absolute)."""
 
 
 @dataclass(frozen=True)
@@ -154,18 +152,10 @@ def draw(uncertain: Uncertain, rng: np.random.Generator, size: int) -> np.ndarra
 
 def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
     """Keep tails inside the input's valid range: a normal price can go negative, a utilisation above 1."""
-    floor = ceiling = None
-    if spec.low is not None:
-        floor = spec.low + (_nudge(spec.low) if spec.low_open else 0.0)
-    if spec.high is not None:
-        ceiling = spec.high - (_nudge(spec.high) if spec.high_open else 0.0)
+    floor, ceiling = spec.inside()
     if floor is None and ceiling is None:
         return values
     return np.clip(values, floor, ceiling, out=values)
-
-
-def _nudge(bound: float) -> float:
-    return CLAMP_NUDGE * max(abs(bound), 1.0)
 
 
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:

@@ -11,15 +11,8 @@ from rich.text import Text
 
 from .report import Section, Table, cells
 
-# Plain ASCII rules, for logs and pipes where box-drawing characters break.
-ASCII_RULES = box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
-
-
-def render_table(sections: list[Section], *, boxes: bool) -> RenderableType:
-    """All sections as one renderable; `boxes` allows box-drawing characters.
-
-    Styles are always set; the console drops them where colour is off (a pipe, NO_COLOR).
-    """
+def render_table(sections: list[Section]) -> RenderableType:
+    """All sections as one renderable. Styles are always set; the console drops colour under NO_COLOR."""
     parts: list[RenderableType] = []
     for section in sections:
         parts.append(Text(section.heading, style="bold cyan"))
@@ -29,14 +22,14 @@ def render_table(sections: list[Section], *, boxes: bool) -> RenderableType:
             parts.append(Text(line, style="dim"))
         for table in section.tables:
             parts.append(Text(""))
-            parts.append(_table(table, boxes))
+            parts.append(_table(table))
         parts.append(Text(""))
     return Group(*parts)
 
 
-def _table(table: Table, boxes: bool) -> RenderableType:
+def _table(table: Table) -> RenderableType:
     rich_table = RichTable(
-        box=box.SIMPLE_HEAD if boxes else ASCII_RULES,
+        box=box.SIMPLE_HEAD,
         title=table.title,
         title_justify="left",
         title_style="bold",

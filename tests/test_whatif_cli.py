@@ -211,3 +211,25 @@ def test_plot_without_matplotlib_says_how_to_install(tmp_path: Path, monkeypatch
     result = run("sensitivity", BASE, "--plot", str(tmp_path / "t.svg"))
     assert result.exit_code == 2
     assert "pip install 'chipcalc[plot]'" in result.stderr
+
+
+# Goldens: the formatting of each what-if command (the numbers are checked above and in the
+# library tests). A seeded simulation is reproducible, so its output is a golden file too.
+
+WHATIF_GOLDEN = [
+    ("breakeven-h200-2026", ["breakeven", BASE]),
+    ("breakeven-vary", ["breakeven", "scenarios/levy-passed-through.yaml", "--vary", "chips.h200.levy_rate"]),
+    ("sweep-1d", ["sweep", BASE, "--vary", "assumptions.levy_pass_through=0%:100%:25%", "--metric", "vs_order"]),
+    ("sweep-2d", ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:25%", "--vary",
+                  "assumptions.levy_pass_through=0:1:0.5", "--metric", "cheapest"]),
+    ("sensitivity", ["sensitivity", BASE, "--swing", "10%"]),
+    ("simulate", ["simulate", UNCERTAIN, "--samples", "2000", "--seed", "7"]),
+]
+
+
+@pytest.mark.parametrize(("name", "command"), WHATIF_GOLDEN, ids=[name for name, _ in WHATIF_GOLDEN])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_whatif_golden(name: str, command: list[str], fmt: str, golden) -> None:
+    result = run(*command, "-f", fmt)
+    assert result.exit_code == 0, result.output
+    golden(f"{name}.{'txt' if fmt == 'table' else 'json'}", result.stdout)

@@ -19,7 +19,8 @@ import yaml
 
 from .errors import Problem, ScenarioError, UsageError
 from .scenario import REQUIRED, Assumptions, Chip, Mark, Order, Platform, Scenario, Spec, parse_path, specs
-from .values import DISTRIBUTIONS, Money, Uncertain, describe, parse_money, parse_number, parse_rate, split_range
+from .values import (DISTRIBUTIONS, LARGEST, Money, Uncertain, checked_number, describe, parse_money,
+                     parse_number, parse_rate, split_range)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Scenario files are small; a larger file is a mistake, not a scenario."""
@@ -29,6 +30,9 @@ DEFAULT_LABEL = f"(built-in {DEFAULT_NAME}.yaml)"
 BUILTIN = Path(__file__).with_name("default.yaml")
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but tab and line feed: in a title or a source they would reach the terminal."""
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 # Containers that remember where each of their values was written ----------
@@ -126,6 +130,13 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         result.size = size
         return result
 
+    def construct_lenient_int(self, node: yaml.ScalarNode) -> Any:
+        """An integer, or its text when Python refuses that many digits, for validation to report."""
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
     def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
         """A date, or its text when it only looks like one (2026-13-01), for validation to report."""
         try:
@@ -137,6 +148,7 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 _MarkingLoader.add_constructor("tag:yaml.org,2002:map", _MarkingLoader.construct_marked_mapping)
 _MarkingLoader.add_constructor("tag:yaml.org,2002:seq", _MarkingLoader.construct_marked_sequence)
 _MarkingLoader.add_constructor("tag:yaml.org,2002:timestamp", _MarkingLoader.construct_lenient_timestamp)
+_MarkingLoader.add_constructor("tag:yaml.org,2002:int", _MarkingLoader.construct_lenient_int)
 
 
 def parse_yaml(text: str, label: str) -> Any:
@@ -147,18 +159,30 @@ def parse_yaml(text: str, label: str) -> Any:
         tree = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         raise ScenarioError([_yaml_problem(error, text, label)]) from None
+    except yaml.reader.ReaderError as error:  # no mark, and a position in bytes (libyaml) or characters
+        index = max(text.find(chr(error.character)), 0)
+        line, column = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+        raise ScenarioError([Problem(f"{label}:{line}:{column}", "", f"invalid YAML: the control character "
+                                     f"U+{error.character:04X} is not allowed: remove it")]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(f"{label}:1:1", "", f"invalid YAML: {error}")]) from None
     except RecursionError:
         raise ScenarioError([Problem(f"{label}:1:1", "", "is nested too deeply to be a scenario")]) from None
     finally:
         loader.dispose()
-    duplicates = [Problem(str(mark), path, f"duplicate key '{path.rsplit('.', 1)[-1]}' (first given at line "
-                          f"{first.line}); YAML would silently keep only the last one: remove one of them")
+    duplicates = [Problem(str(mark), _printable(path), _printable(
+                          f"duplicate key '{path.rsplit('.', 1)[-1]}' (first given at line {first.line}); "
+                          "YAML would silently keep only the last one: remove one of them"))
                   for path, mark, first in _duplicates(tree, "")]
     if duplicates:
         raise ScenarioError(duplicates)
     return tree
+
+
+def _printable(text: str) -> str:
+    """`text` with line breaks and control characters escaped (`\\n`): a problem stays on its line, and a key
+    or value from a file cannot send codes to the terminal."""
+    return text.translate(_ESCAPES)
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem:
@@ -170,7 +194,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem
         shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else ""
         message = (f"the tag {shown} is not allowed: scenario files may use only plain YAML values "
                    "(numbers, text, lists, mappings)") if tag else message
-        return Problem(where, _path_at(text, mark) if mark else "", message)
+        return Problem(where, _printable(_path_at(text, mark)) if mark else "", message)
     if not message.startswith("expands to"):
         if "\\t" in message or "tab" in message.lower():
             message += " (indent with spaces: YAML does not allow tabs)"
@@ -224,7 +248,10 @@ def read_text(path: Path, label: str) -> str:
         if path.is_dir():
             raise fail("is a directory, not a scenario file")
         size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        data = None
+        if size <= MAX_FILE_BYTES:  # a device or a pipe may say 0 and never end: read one byte too many
+            with path.open("rb") as file:
+                data = file.read(MAX_FILE_BYTES + 1)
 
     except FileNotFoundError:
         raise fail("no such file") from None
@@ -232,8 +259,9 @@ def read_text(path: Path, label: str) -> str:
         raise fail("cannot be read (permission denied)") from None
     except OSError as error:
         raise fail(f"cannot be read ({error.strerror or error})") from None
-    if data is None:
-        raise ScenarioError([Problem(label, "", f"is {size / 2**20:.0f} MiB; a scenario file may be at most "
+    if data is None or len(data) > MAX_FILE_BYTES:
+        shown = f"{size / 2**20:.0f} MiB" if data is None else f"more than {MAX_FILE_BYTES // 2**20} MiB"
+        raise ScenarioError([Problem(label, "", f"is {shown}; a scenario file may be at most "
                                      f"{MAX_FILE_BYTES // 2**20} MiB")])
     return decode(data, label)
 
@@ -317,22 +345,22 @@ class ScenarioLoader:
         if parent_ref is None:
             return tree
         where = str(tree.marks["extends"])
-        if not isinstance(parent_ref, str) or not parent_ref.strip():
+        if not isinstance(parent_ref, str) or not parent_ref.strip() or "\0" in parent_ref:  # no path has NUL
             raise ScenarioError([Problem(where, "extends", "must be the path of a parent scenario file")])
         parent = self.source.parent(ref, parent_ref)
         keys = [self.source.key(r) for r in (*chain, ref)]
         if self.source.key(parent) in keys:
             cycle = [*chain, ref, parent][keys.index(self.source.key(parent)):]
             names = " -> ".join(self.source.label(r) for r in cycle)
-            raise ScenarioError([Problem(where, "extends", f"extends in a cycle: {names}")])
+            raise ScenarioError([Problem(where, "extends", _printable(f"extends in a cycle: {names}"))])
         if not self.source.exists(parent):
-            raise ScenarioError([Problem(where, "extends",
-                                         f"parent scenario {self.source.label(parent)} does not exist")])
+            missing = f"parent scenario {self.source.label(parent)} does not exist"
+            raise ScenarioError([Problem(where, "extends", _printable(missing))])
         try:
             parent_tree = self._resolve(parent, (*chain, ref))
         except ScenarioError as error:
             if error.unreadable:  # say where the unreadable parent was named
-                raise ScenarioError([Problem(where, "extends", f"{p.where} {p.message}")
+                raise ScenarioError([Problem(where, "extends", _printable(f"{p.where} {p.message}"))
                                      for p in error.problems]) from None
             raise
         merged = merge(parent_tree, tree)
@@ -392,7 +420,7 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
         last = depth == len(tokens) - 1
         section, allowed = _step(section, token, node)
         if allowed is not None:
-            raise UsageError(_unknown_path(path, tree, allowed))
+            raise UsageError(_unknown_path(path, tree))
         spine.append((node, token))
         if last:
             break
@@ -441,7 +469,7 @@ def _step(section: Any, token: str | int, node: Any) -> tuple[Any, list[str] | N
     return None, []
 
 
-def _unknown_path(path: str, tree: MDict, allowed: list[str]) -> str:
+def _unknown_path(path: str, tree: MDict) -> str:
     import difflib
 
     candidates = list(_paths(Scenario, tree, ""))
@@ -493,11 +521,11 @@ class _Builder:
         self.problems: list[Problem] = []
         self.origins: dict[str, Mark] = {}
         self.ranges: list[tuple[str, Uncertain]] = []
-        self.fx: dict[str, float] = {}
+        self.fx: dict[str, float | None] = {}
         self.currencies: dict[str, str] = {}
 
     def problem(self, mark: Mark, path: str, message: str) -> None:
-        self.problems.append(Problem(str(mark), path, message))
+        self.problems.append(Problem(str(mark), _printable(path), _printable(message)))
 
     def scenario(self, tree: MDict, stem: str) -> Scenario:
         self.fx = self._peek_fx(tree)
@@ -519,8 +547,8 @@ class _Builder:
         return Scenario(**values)
 
     @staticmethod
-    def _peek_fx(tree: MDict) -> dict[str, float]:
-        """The exchange rates, read early because money anywhere may need them."""
+    def _peek_fx(tree: MDict) -> dict[str, float | None]:
+        """The exchange rates, read early because money anywhere may need them (None: given, but invalid)."""
         assumptions = tree.get("assumptions")
         fx = assumptions.get("fx") if isinstance(assumptions, dict) else None
         rates = {}
@@ -528,9 +556,8 @@ class _Builder:
             try:  # a rate written as a range converts at its point value, as everything else does
                 rate = _point(raw, parse_number)
             except (ValueError, KeyError, TypeError):
-                continue
-            if rate > 0:
-                rates[str(code)] = rate
+                rate = None
+            rates[str(code)] = rate if rate is not None and rate > 0 else None
         return rates
 
     # Sections
@@ -589,6 +616,9 @@ class _Builder:
             self.problem(mark, path, f"must be text (got {describe(raw)})")
             return None
         value = str(raw)
+        if _CONTROL.search(value):
+            self.problem(mark, path, f"must not contain control characters (got {describe(value)})")
+            return None
         if kind == "choice" and value not in spec.choices:
             self.problem(mark, path, f"must be one of {', '.join(spec.choices)} (got {describe(raw)})"
                          + did_you_mean(value, spec.choices))
@@ -709,10 +739,20 @@ class _Builder:
         if money.currency == "USD":
             return money.amount
         self.currencies[path] = money.currency
-        if money.currency not in self.fx:
+        rate = self.fx.get(money.currency)
+        if rate is None and money.currency in self.fx:  # reported there: say so, not that it is missing
+            raise ValueError(f"is in {money.currency}, whose exchange rate assumptions.fx.{money.currency} "
+                             "is invalid")
+        if rate is None:
             raise ValueError(f"is in {money.currency}, which has no exchange rate: add "
                              f"assumptions.fx.{money.currency} (USD per {money.currency})")
-        return money.amount * self.fx[money.currency]
+        usd = money.amount * rate
+        try:
+            return checked_number(usd, raw)
+        except ValueError:
+            size = "large" if abs(usd) > LARGEST else "small"
+            raise ValueError(f"is ${usd:.3g} at assumptions.fx.{money.currency}: too {size} to compute with "
+                             "(use 0 or a size from 1e-9 to 1e15 in USD)") from None
 
     # Cross-checks
 
@@ -766,6 +806,8 @@ class _Builder:
             elif not given:
                 self.problem(node.mark, path, f"missing {' or '.join(Order.EXACTLY_ONE_OF)}: give one, "
                              "e.g. units: 400k")
+            elif node[given[0]] is None:  # `budget: ~` or `units:` gives neither
+                self.problem(node.marks[given[0]], f"{path}.{given[0]}", "must be a number (got nothing)")
             name = order.name or f"order-{index + 1}"
             if name in seen:
                 self.problem(node.marks.get("name", node.mark), f"{path}.name",

@@ -53,11 +53,21 @@ class Uncertain:
         return self.mode if self.mode is not None else (self.low + self.high) / 2
 
 
-def _finite(value: float, text: object) -> float:
+LARGEST = 1e15
+SMALLEST = 1e-9
+"""No input is larger, or closer to 0 unless 0: beyond these, products and quotients of inputs in the
+model overflow to infinity (then NaN) or underflow to 0 (then divide by it). Money is checked again
+after conversion to USD. Messages write them as 1e15 and 1e-9."""
+
+
+def checked_number(value: float, text: object) -> float:
+    """`value`, or a ValueError (quoting `text`) when it is not finite or not of a size to compute with."""
     if math.isnan(value) or math.isinf(value):
         raise ValueError(f"must be a finite number (got {text!r})")
-    if value != 0 and abs(value) < 1e-300:
-        raise ValueError(f"is too small to compute with (got {text!r})")
+    if abs(value) > LARGEST:
+        raise ValueError(f"is too large to compute with (got {text!r}); the largest is 1e15")
+    if value != 0 and abs(value) < SMALLEST:
+        raise ValueError(f"is too small to compute with (got {text!r}); use 0 or at least 1e-9")
     return value
 
 
@@ -67,9 +77,10 @@ def parse_number(value: object) -> float:
         raise ValueError(f"must be a number (got {describe(value)})")
     if isinstance(value, (int, float)):
         try:
-            return _finite(float(value), value)
-        except OverflowError:
-            raise ValueError(f"is too large (got a number with {len(str(value))} digits)") from None
+            return checked_number(float(value), value)
+        except OverflowError:  # an int beyond floats; str() of it may be refused, log10 is not
+            digits = math.floor(math.log10(abs(value))) + 1
+            raise ValueError(f"is too large (got a number with {digits} digits)") from None
     if not isinstance(value, str):
         raise ValueError(f"must be a number (got {describe(value)})")
     match = _NUMBER.match(value.strip())
@@ -77,7 +88,7 @@ def parse_number(value: object) -> float:
         raise ValueError(f"must be a number such as 400k, 1.5B or 400_000 (got {value!r})")
     digits, suffix = match.groups()
     number = float(digits.replace("_", "")) * SUFFIXES.get(suffix, 1.0)
-    return _finite(number, value)
+    return checked_number(number, value)
 
 
 def parse_rate(value: object) -> float:
@@ -140,6 +151,10 @@ def describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, (set, frozenset)):  # YAML's !!set: its items' order changes from run to run
+        return "a set"
+    if isinstance(value, bytes):  # YAML's !!binary
+        return "binary data"
     return repr(value) if isinstance(value, str) else str(value)
 
 

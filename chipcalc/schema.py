@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .scenario import REQUIRED, Scenario, Spec, specs
-from .values import DISTRIBUTIONS, MONEY_PATTERN, NUMBER_PATTERN, RANGE_PATTERN, RATE_PATTERN
+from .values import DISTRIBUTIONS, LARGEST, MONEY_PATTERN, NUMBER_PATTERN, RANGE_PATTERN, RATE_PATTERN
 
 SCHEMA_ID = "https://chipcalc.invalid/scenario.schema.json"
 KEY_PATTERN = "^[A-Za-z0-9_-]+$"
@@ -84,6 +84,8 @@ def _numeric(spec: Spec, kind: str) -> dict[str, Any]:
         plain["exclusiveMinimum" if spec.low_open else "minimum"] = spec.low
     if spec.high is not None:
         plain["exclusiveMaximum" if spec.high_open else "maximum"] = spec.high
+    else:
+        plain["maximum"] = LARGEST  # beyond it the model's products overflow
     return {"anyOf": [plain, {"type": "string", "pattern": WRITTEN[kind]},
                       {"type": "string", "pattern": RANGE_PATTERN}, {"$ref": "#/$defs/range"}]}
 

@@ -196,13 +196,21 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem
                    "(numbers, text, lists, mappings)") if tag else message
         return Problem(where, _printable(_path_at(text, mark)) if mark else "", message)
     if not message.startswith("expands to"):
-        if "\\t" in message or "tab" in message.lower():
+        if "\\t" in message or "tab" in message.lower() or _char_at(text, mark) == "\t":
             message += " (indent with spaces: YAML does not allow tabs)"
         elif error.context and error.context_mark and error.problem:
             message += (f" ({error.context} that starts at line {error.context_mark.line + 1}, "
                         f"column {error.context_mark.column + 1})")
         message = f"invalid YAML: {message}"
     return Problem(where, "", message)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    """The character at a YAML mark (libyaml's messages do not name a tab; the text does)."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
 
 
 def _duplicates(value: Any, path: str) -> Iterable[tuple[str, Mark, Mark]]:
@@ -426,7 +434,7 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
             break
         child = node.get(token) if isinstance(node, dict) else (
             node[token] if isinstance(node, list) and token < len(node) else None)
-        if child is None:
+        if not isinstance(child, (dict, list)):  # absent, or a plain value the path now goes through
             child = _mdict(mark)
         node = child
     # Rebuild the spine bottom-up with copies, so cached files stay untouched.
@@ -487,13 +495,13 @@ def _paths(section: Any, node: Any, prefix: str) -> Iterable[str]:
         if spec.kind == "record":
             yield from _paths(spec.item, child, path + ".")
         elif spec.kind == "records":
-            for name in child or {}:
-                yield from _paths(spec.item, child[name], f"{path}.{name}.")
+            for name, item in (child.items() if isinstance(child, dict) else ()):
+                yield from _paths(spec.item, item, f"{path}.{name}.")
         elif spec.kind == "list":
-            for i, item in enumerate(child or []):
+            for i, item in enumerate(child if isinstance(child, list) else ()):
                 yield from _paths(spec.item, item, f"{path}[{i}].")
         elif spec.kind == "numbers":
-            yield from (f"{path}.{name}" for name in (spec.choices or (child or {})))
+            yield from (f"{path}.{name}" for name in (spec.choices or (child if isinstance(child, dict) else ())))
         else:
             yield path
 
@@ -842,9 +850,8 @@ def _join(path: str, key: str) -> str:
 
 
 def _problem_order(problem: Problem) -> tuple:
-    file, _, rest = problem.where.partition(":")
-    line, _, column = rest.partition(":")
-    return (file, int(line or 0), int(column or 0))
+    file, line, column = problem.location
+    return (file, line or 0, column or 0)
 
 
 def load_scenario(path: str | os.PathLike | None = None, sets: Iterable[str] = ()) -> Scenario:

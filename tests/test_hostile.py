@@ -612,3 +612,39 @@ def test_a_pipe_is_read_to_its_end(tmp_path: Path) -> None:
         os.close(read_end)
     assert result.exit_code == 0, result.stderr
     assert '"name": "h20-2025"' in result.stdout
+
+
+# Found by mutation testing ----------------------------------------------------------
+
+
+def test_set_through_a_plain_value_replaces_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("chips:\n  h200: x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(path), "--set", "chips.h200.tflops.bf16=1"])
+    assert result.exit_code == 2
+    assert result.stderr == "--set:1:24: chips.h200.price: missing required key 'price'\n"
+
+
+def test_set_into_a_section_that_is_a_plain_value(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("chips: {a: {price: 1, tflops: {bf16: 1}}}\nplatforms: 5\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(path), "--set", "platforms.cann.migration_cost=1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --set platforms.cann.migration_cost: no such path in a scenario")
+
+
+def test_a_file_name_with_a_colon(tmp_path: Path) -> None:
+    path = tmp_path / "a:b.yaml"
+    path.write_text("chips: {a: {price: 0, tflops: {bf16: 1}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{path}:1:20: chips.a.price: must be positive (got $0)\n"
+
+
+def test_a_tab_is_named_whatever_yaml_parser_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("chips:\n  a:\n\tprice: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path}:3:1: invalid YAML: ")
+    assert "(indent with spaces: YAML does not allow tabs)" in result.stdout

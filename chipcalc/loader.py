@@ -406,6 +406,10 @@ def apply_sets(tree: MDict, sets: Iterable[str]) -> MDict:
         except ValueError as error:
             raise UsageError(f"--set {error}") from None
         mark = Mark("--set", index, len(path) + 2)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the shell passed that are not UTF-8
+            raise UsageError(f"--set {path}: the value is not UTF-8 text") from None
         value = _set_value(text, mark)
         tree = _set_at(tree, tokens, value, mark, path)
     return tree

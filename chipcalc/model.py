@@ -362,7 +362,8 @@ def utilization_breakeven(demand: float, c: ChipFigures, tco_a: float) -> Breake
     if not tco_a > c.migration_usd:
         return Breakeven(None, "never")
     value = demand * c.cost_per_unit_usd / (c.tflops * (tco_a - c.migration_usd))
-    return Breakeven(value, "out of range" if value > 1 else None)
+    # A few units in the last place above 1 is 1 computed with rounding, not a utilisation out of range.
+    return Breakeven(value, "out of range" if value > 1 + 4 * 2.220446049250313e-16 else None)
 
 
 def _checked(value: float, minimum: float) -> Breakeven:

@@ -648,3 +648,10 @@ def test_a_tab_is_named_whatever_yaml_parser_reads_it(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{path}:3:1: invalid YAML: ")
     assert "(indent with spaces: YAML does not allow tabs)" in result.stdout
+
+
+def test_set_value_that_is_not_utf8() -> None:
+    # The shell hands Python undecodable bytes as surrogates; libyaml cannot take them.
+    result = CliRunner().invoke(app, ["compare", "--set", "name=\udcff"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: --set name: the value is not UTF-8 text\n"

@@ -145,10 +145,12 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             return self.construct_scalar(node)
 
 
-_MarkingLoader.add_constructor("tag:yaml.org,2002:map", _MarkingLoader.construct_marked_mapping)
-_MarkingLoader.add_constructor("tag:yaml.org,2002:seq", _MarkingLoader.construct_marked_sequence)
-_MarkingLoader.add_constructor("tag:yaml.org,2002:timestamp", _MarkingLoader.construct_lenient_timestamp)
-_MarkingLoader.add_constructor("tag:yaml.org,2002:int", _MarkingLoader.construct_lenient_int)
+# The methods are looked up when a node is built, not when registered, so that a replaced method
+# (a mutation test's mutant) is the one that runs.
+for _tag, _method in (("map", "construct_marked_mapping"), ("seq", "construct_marked_sequence"),
+                      ("timestamp", "construct_lenient_timestamp"), ("int", "construct_lenient_int")):
+    _MarkingLoader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                                   lambda loader, node, method=_method: getattr(loader, method)(node))
 
 
 def parse_yaml(text: str, label: str) -> Any:

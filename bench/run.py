@@ -5,7 +5,7 @@
 
 Runs are interleaved (baseline, chipcalc, baseline, ...) so that a noisy
 machine slows both alike; the table shows medians, with min and max. Memory
-is the peak resident set size of the child process (resource.getrusage).
+is the peak resident set size of the child process (os.wait4).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import Problem, ScenarioError, UsageError
-from .scenario import REQUIRED, Assumptions, Chip, Mark, Order, Platform, Scenario, Spec, parse_path, specs
+from .scenario import REQUIRED, Assumptions, Mark, Order, Scenario, Spec, parse_path, specs
 from .values import (DISTRIBUTIONS, LARGEST, Money, Uncertain, checked_number, describe, parse_money,
                      parse_number, parse_rate, split_range)
 

@@ -200,6 +200,8 @@ class LevyTotal:
     spend_usd: float
     levy_usd: float
     vendor_net_usd: float
+    units: float | None = None
+    """Units of the chip bought; None for the total, where units of different chips do not add."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ def _levy_total(chip: str | None, orders: Any) -> LevyTotal:
         sum(o.spend_usd for o in orders),
         sum(o.levy_usd for o in orders),
         sum(o.vendor_net_usd for o in orders),
+        None if chip is None else sum(o.units for o in orders),
     )
 
 

@@ -8,7 +8,6 @@ exchange-rate changes with several currencies, and values read by path.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,9 @@ EXACT = 1e-12
 
 
 @pytest.fixture
-def scenario_file(tmp_path: Path):
-    def write(text: str, name: str = "scenario.yaml") -> Path:
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
-
-    return write
+def scenario_file(write_scenario):
+    """conftest's writer, under the name these tests use."""
+    return write_scenario
 
 
 def problems(error: pytest.ExceptionInfo) -> list[str]:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
+from .strategies import amount, chip_text
 
 HOURS = 8760
 EXACT = 1e-12  # hand arithmetic vs the model
@@ -469,7 +470,9 @@ def test_totals_per_chip_and_overall(scenario_file):
         assert total.spend_usd == approx(spend[total.chip])
         assert total.levy_usd == approx(levy[total.chip])
         assert total.vendor_net_usd == approx(net[total.chip])
+        assert total.units == approx({"a": 100 + 50, "b": n_b}[total.chip])  # units of that chip, summed
     assert result.total.chip is None
+    assert result.total.units is None  # units of different chips do not add
     assert result.total.spend_usd == approx(150 * b_a + 1e6)
     assert result.total.levy_usd == approx(150 * 0.2 * b_a + 0.1 * 1e6)
     assert result.total.vendor_net_usd == approx(150 * 0.8 * b_a + 0.9 * 1e6)
@@ -823,24 +826,6 @@ def test_budget_order_levy_breakeven_keeps_scenario_units(scenario_file):
 
 
 # Property: every finite breakeven is a crossing --------------------------------
-
-def amount(low: float, high: float):
-    """0, or a float in [low, high] (no subnormals: the loader refuses them)."""
-    return st.one_of(st.just(0.0), st.floats(low, high))
-
-
-rates = amount(1e-3, 0.6)
-positive = st.floats(min_value=0.05, max_value=1)
-
-
-@st.composite
-def chip_text(draw, platform: str) -> str:
-    return (
-        f"{{platform: {platform}, price: {draw(st.floats(1e3, 1e5))!r}, levy_rate: {draw(rates)!r}, "
-        f"levy_base: {draw(positive)!r}, tflops: {{bf16: {draw(st.floats(10, 5000))!r}}}, "
-        f"utilization: {draw(positive)!r}, power_w: {draw(amount(1, 2000))!r}, "
-        f"host_cost: {draw(amount(1, 3e4))!r}}}"
-    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,6 +31,7 @@ from chipcalc.model import compare
 from chipcalc.scenario import Scenario, spec_at, with_values
 
 from .conftest import SCENARIOS
+from .strategies import amount, chip_text
 
 AGREE = 1e-9  # solver vs closed form (MODEL.md)
 
@@ -242,23 +243,6 @@ def test_shipped_scenario_agrees_with_its_breakevens(option):
 
 
 # Property: the solver and every closed form agree on random pairs --------------
-
-def amount(low: float, high: float):
-    return st.one_of(st.just(0.0), st.floats(low, high))
-
-
-rates = amount(1e-3, 0.6)
-positive = st.floats(min_value=0.05, max_value=1)
-
-
-@st.composite
-def chip_text(draw, platform: str) -> str:
-    return (
-        f"{{platform: {platform}, price: {draw(st.floats(1e3, 1e5))!r}, levy_rate: {draw(rates)!r}, "
-        f"levy_base: {draw(positive)!r}, tflops: {{bf16: {draw(st.floats(10, 5000))!r}}}, "
-        f"utilization: {draw(positive)!r}, power_w: {draw(amount(1, 2000))!r}, "
-        f"host_cost: {draw(amount(1, 3e4))!r}}}"
-    )
 
 
 @settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])

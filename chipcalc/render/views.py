@@ -399,7 +399,7 @@ def levy_rows(results: Iterable[ScenarioResult]) -> list[dict[str, Any]]:
                          "vendor_net_usd": o.vendor_net_usd})
         for t in (*r.totals_by_chip, r.total):
             rows.append({**base, "level": "chip" if t.chip else "total", "order": None, "chip": t.chip,
-                         "units": sum(o.units for o in r.orders if o.order.chip == t.chip) if t.chip else None,
+                         "units": t.units,
                          "spend_usd": t.spend_usd, "levy_usd": t.levy_usd, "vendor_net_usd": t.vendor_net_usd})
     return rows
 

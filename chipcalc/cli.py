@@ -5,23 +5,23 @@ view and prints what the renderer built. Results go to stdout (or `-o
 FILE`, written atomically); messages and errors go to stderr.
 """
 
-from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
-from .loader import ScenarioLoader, parse_input
-from .model import ScenarioResult, compare as evaluate
-from .scenario import Scenario
 from .render import OutputFormat
-from .render import views
+
+if TYPE_CHECKING:
+    from .model import ScenarioResult
+    from .scenario import Scenario
 
 app = typer.Typer(
     name="chipcalc",
@@ -30,31 +30,31 @@ app = typer.Typer(
     "compares the outcomes. With no SCENARIO, commands use the built-in 2026 H200 scenario.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: rich help imports markdown-it and costs 0.2 s a call
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 state = {"debug": False}
 
 ScenarioArgs = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(metavar="SCENARIO", help="Scenario files; the built-in scenario when none is given.",
                    show_default=False),
 ]
-ScenarioArg = Annotated[Optional[str], typer.Argument(metavar="SCENARIO", show_default=False,
+ScenarioArg = Annotated[str | None, typer.Argument(metavar="SCENARIO", show_default=False,
                                                       help="A scenario file (the built-in one when omitted).")]
 SetOption = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--set", metavar="PATH=VALUE", show_default=False,
                  help="Override a value, as if written in every scenario: chips.h200.levy_rate=30%. Repeatable."),
 ]
 FormatOption = Annotated[
-    Optional[OutputFormat],
+    OutputFormat | None,
     typer.Option("--format", "-f", show_default=False,
                  help="Output format: table (the default), json, csv or markdown; -o FILE.json etc. also choose it."),
 ]
 OutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", metavar="FILE", show_default=False,
                  help="Write the result to FILE (.json, .csv, .md pick the format) instead of stdout."),
 ]
@@ -94,8 +94,11 @@ def error_boundary() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def load_all(paths: list[str] | None, sets: list[str] | None) -> list[ScenarioResult]:
+def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
+    from .loader import ScenarioLoader
+    from .model import compare as evaluate
+
     loader = ScenarioLoader()
     results, problems = [], []
     for path in paths or [None]:
@@ -108,13 +111,13 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> list[ScenarioRe
     return results
 
 
-def emit(results: Any, fmt: OutputFormat | None, output: Path | None, *, document: Callable,
-         rows: Callable, sections: Callable, json_text: Callable | None = None,
-         csv_text: Callable | None = None) -> None:
-    """Render `results` in the chosen format and write them to stdout or `output`.
+def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: str) -> None:
+    """Render `results` with the view's functions (`views.<view>_document`, `_rows`, `_sections`,
+    and `_json` or `_csv` where a view writes that format directly) to stdout or `output`."""
+    from .render import views  # here, not at the top: --version and --help need none of the model
 
-    `json_text` and `csv_text`, when given, write those formats directly (large outputs).
-    """
+    document, rows, sections = (getattr(views, f"{view}_{part}") for part in ("document", "rows", "sections"))
+    json_text, csv_text = (getattr(views, f"{view}_{part}", None) for part in ("json", "csv"))
     fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
     if fmt is OutputFormat.json:
         from .render.machine import render_json
@@ -211,8 +214,7 @@ def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: For
       chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
     """
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, document=views.compare_document,
-             rows=views.compare_rows, sections=views.compare_sections)
+        emit(load_all(scenarios, set_), format_, output, view="compare")
 
 
 @app.command()
@@ -230,8 +232,7 @@ def chips(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Forma
       chipcalc chips -f csv -o chips.csv
     """
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, document=views.chips_document,
-             rows=views.chips_rows, sections=views.chips_sections)
+        emit(load_all(scenarios, set_), format_, output, view="chips")
 
 
 @app.command()
@@ -246,8 +247,7 @@ def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Format
       chipcalc levy scenarios/h200-2026.yaml --set assumptions.levy_pass_through=100%
     """
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, document=views.levy_document,
-             rows=views.levy_rows, sections=views.levy_sections)
+        emit(load_all(scenarios, set_), format_, output, view="levy")
 
 
 @app.command()
@@ -264,6 +264,8 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
       chipcalc validate scenarios/*.yaml -f json
     """
+    from .loader import ScenarioLoader
+
     with error_boundary():
         loader = ScenarioLoader()
         checked: list[tuple[str, list[Problem]]] = []
@@ -280,8 +282,7 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         if fmt is OutputFormat.table and output is None:
             sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
         else:
-            emit(checked, fmt, output, document=views.validate_document, rows=views.validate_rows,
-                 sections=views.validate_sections)
+            emit(checked, fmt, output, view="validate")
         count = len(checked)
         if invalid:
             sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
@@ -289,18 +290,20 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
 
 
-OrderOption = Annotated[Optional[str], typer.Option("--order", metavar="NAME", show_default=False,
+OrderOption = Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
                                                    help="The order (default: the first).")]
-PlotOption = Annotated[Optional[Path], typer.Option("--plot", metavar="FILE", show_default=False,
+PlotOption = Annotated[Path | None, typer.Option("--plot", metavar="FILE", show_default=False,
                                                     help="Also draw it to FILE.svg or FILE.png (needs "
-                                                         "pip install 'chipcalc\\[plot]').")]
+                                                         "pip install 'chipcalc[plot]').")]
 
 
-def load_one(scenario: str | None, sets: list[str] | None) -> Scenario:
+def load_one(scenario: str | None, sets: list[str] | None) -> "Scenario":
+    from .loader import ScenarioLoader
+
     return ScenarioLoader().load(scenario, sets or ())
 
 
-def order_index(scenario: Scenario, name: str | None) -> int:
+def order_index(scenario: "Scenario", name: str | None) -> int:
     """The index of the order named `name` (the first when None)."""
     names = [order.name for order in scenario.orders]
     if not names:
@@ -312,7 +315,7 @@ def order_index(scenario: Scenario, name: str | None) -> int:
     return names.index(name)
 
 
-def default_option(scenario: Scenario, index: int) -> str:
+def default_option(scenario: "Scenario", index: int) -> str:
     """The cheapest chip other than the order's own: the option a question is usually about."""
     from .analysis.sensitivity import default_option as cheapest_other
     from .analysis.solve import order_options
@@ -343,10 +346,10 @@ def check_plot(plot: Path | None) -> None:
 @app.command()
 def breakeven(
     scenario: ScenarioArg = None,
-    vary: Annotated[Optional[str], typer.Option("--vary", metavar="PATH", show_default=False,
+    vary: Annotated[str | None, typer.Option("--vary", metavar="PATH", show_default=False,
                                                 help="Goal seek on this input: the value at which the option "
                                                      "costs the same as the order's chip.")] = None,
-    option: Annotated[Optional[str], typer.Option("--option", metavar="CHIP", show_default=False,
+    option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
                                                   help="The option (default: the cheapest other chip).")] = None,
     order: OrderOption = None,
     set_: SetOption = None,
@@ -373,23 +376,20 @@ def breakeven(
             if option is not None or order is not None:
                 raise UsageError("--option and --order go with --vary; without it every option of every "
                                  "order is shown")
-            emit(load_all([scenario] if scenario else None, set_), format_, output,
-                 document=views.breakevens_document, rows=views.breakevens_rows,
-                 sections=views.breakevens_sections)
+            emit(load_all([scenario] if scenario else None, set_), format_, output, view="breakevens")
             return
         from .analysis.solve import goal_seek
 
         loaded = load_one(scenario, set_)
         index = order_index(loaded, order)
         seek = goal_seek(loaded, vary, option or default_option(loaded, index), index)
-        emit((seek, loaded), format_, output, document=views.seek_document, rows=views.seek_rows,
-             sections=views.seek_sections)
+        emit((seek, loaded), format_, output, view="seek")
 
 
 @app.command()
 def sweep(
     scenario: ScenarioArg = None,
-    vary: Annotated[Optional[list[str]], typer.Option(
+    vary: Annotated[list[str] | None, typer.Option(
         "--vary", metavar="PATH=START:STOP:STEP", show_default=False,
         help="An input and its values, written as in a file: chips.h200.levy_rate=0%:50%:5%. Once or twice.")]
     = None,
@@ -417,6 +417,7 @@ def sweep(
       chipcalc sweep --vary chips.ascend_910c.utilization=20%:60%:1% --plot sweep.svg
     """
     from .analysis.sweep import grid_values, sweep as run_sweep
+    from .loader import parse_input
 
     with error_boundary():
         if not vary:
@@ -434,8 +435,7 @@ def sweep(
             varies.append((path.strip(), grid_values(start, stop, step)))
         result = run_sweep(loaded, varies, metric, order_index(loaded, order))
         draw(plot, "plot_sweep", result)
-        emit((result, loaded), format_, output, document=views.sweep_document, rows=views.sweep_rows,
-             sections=views.sweep_sections, json_text=views.sweep_json, csv_text=views.sweep_csv)
+        emit((result, loaded), format_, output, view="sweep")
 
 
 @app.command()
@@ -444,7 +444,7 @@ def sensitivity(
     swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
     = "20%",
     metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
-    option: Annotated[Optional[str], typer.Option("--option", metavar="CHIP", show_default=False,
+    option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
                                                   help="The option (default: the cheapest other chip).")] = None,
     order: OrderOption = None,
     plot: PlotOption = None,
@@ -476,8 +476,7 @@ def sensitivity(
         loaded = load_one(scenario, set_)
         tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
         draw(plot, "plot_tornado", tornado)
-        emit((tornado, loaded), format_, output, document=views.tornado_document, rows=views.tornado_rows,
-             sections=views.tornado_sections)
+        emit((tornado, loaded), format_, output, view="tornado")
 
 
 @app.command()
@@ -512,8 +511,7 @@ def simulate(
         with progress_bar(samples) as advance:
             result = run_simulation(loaded, samples, seed, progress=advance)
         draw(plot, "plot_simulation", result)
-        emit((result, loaded), format_, output, document=views.simulation_document,
-             rows=views.simulation_rows, sections=views.simulation_sections)
+        emit((result, loaded), format_, output, view="simulation")
 
 
 @contextmanager
@@ -605,7 +603,7 @@ def diff(
     output: OutputOption = None,
     fail_on_change: Annotated[bool, typer.Option("--fail-on-change",
                                                  help="Exit 1 when anything changed.")] = False,
-    max_change: Annotated[Optional[str], typer.Option(
+    max_change: Annotated[str | None, typer.Option(
         "--max-change", metavar="RATE", show_default=False,
         help="Exit 1 when an outcome moves by more than RATE (5%): money and quantities relative to "
              "their old value, fractions in absolute points; or when the cheapest option or a "
@@ -626,6 +624,8 @@ def diff(
       chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
     """
     from .diff import diff_results
+    from .model import compare as evaluate
+    from .render.views import show_outcome
     from .values import parse_rate
 
     with error_boundary():
@@ -637,8 +637,7 @@ def diff(
                 raise UsageError(f"--max-change {error}") from None
         before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
         changes = diff_results(before, after)
-        emit(changes, format_, output, document=views.diff_document, rows=views.diff_rows,
-             sections=views.diff_sections)
+        emit(changes, format_, output, view="diff")
         if fail_on_change and changes.changed:
             sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
@@ -647,14 +646,15 @@ def diff(
             if breaking:
                 sys.stderr.write(f"{len(breaking)} outcome{'s' if len(breaking) > 1 else ''} moved more than "
                                  f"{max_change}:\n")
-                sys.stderr.write("".join(f"  {c.where}: {c.field} {views.show_outcome(c.old, c.field)} -> "
-                                         f"{views.show_outcome(c.new, c.field)}\n" for c in breaking))
+                sys.stderr.write("".join(f"  {c.where}: {c.field} {show_outcome(c.old, c.field)} -> "
+                                         f"{show_outcome(c.new, c.field)}\n" for c in breaking))
                 raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-def load_reference(argument: str, sets: list[str] | None) -> Scenario:
+def load_reference(argument: str, sets: list[str] | None) -> "Scenario":
     """A scenario from a file, or from `REV:PATH` at a git revision."""
     from .gitio import GitSource, split_revision
+    from .loader import ScenarioLoader
 
     at_revision = split_revision(argument)
     if at_revision is None:
@@ -668,9 +668,9 @@ def explain(
     scenario: ScenarioArg = None,
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
                                           "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
-    order: Annotated[Optional[str], typer.Option("--order", metavar="NAME", show_default=False,
+    order: Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
                                                  help="The order (default: the first).")] = None,
-    chip: Annotated[Optional[str], typer.Option("--chip", metavar="CHIP", show_default=False,
+    chip: Annotated[str | None, typer.Option("--chip", metavar="CHIP", show_default=False,
                                                 help="The option (default: the order's chip; for a breakeven, "
                                                      "the cheapest other option).")] = None,
     set_: SetOption = None,
@@ -696,8 +696,7 @@ def explain(
     with error_boundary():
         (result,) = load_all([scenario] if scenario else None, set_)
         explanation = (explain_metric(result, metric, order, chip), result.scenario.file)
-        emit(explanation, format_, output, document=views.explain_document, rows=views.explain_rows,
-             sections=views.explain_sections)
+        emit(explanation, format_, output, view="explain")
 
 
 @app.command()
@@ -739,6 +738,8 @@ def _unwrapped(docstring: str) -> str:
 
 for _command in app.registered_commands:
     _command.help = _unwrapped(_command.callback.__doc__ or "")
+    # `chipcalc -h` lists the whole first paragraph, which click would otherwise cut at 45 characters
+    _command.short_help = _command.help.split("\n\n")[0]
 
 
 def main() -> None:

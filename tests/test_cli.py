@@ -49,9 +49,10 @@ def test_commands_have_help_with_an_example(command: str) -> None:
     assert f"chipcalc {command}" in result.stdout
 
 
-def test_no_arguments_shows_help() -> None:
+def test_no_arguments_shows_help_as_a_usage_error() -> None:
     result = run()
-    assert "compare" in result.stdout and "validate" in result.stdout
+    assert result.exit_code == 2
+    assert "compare" in result.stderr and "validate" in result.stderr
 
 
 def test_builtin_scenario_works_from_any_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

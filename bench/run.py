@@ -123,8 +123,10 @@ def main() -> None:
 
 
 def report(rows: list[dict], memory_samples: int, peak: int) -> None:
+    from importlib.metadata import version
+
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}")
+          f"{platform.system()} {platform.release()}; typer {version('typer')}, numpy {version('numpy')}")
     print()
     print(f"{'benchmark':<30} {'baseline s':>10} {'chipcalc s':>10} {'min':>7} {'max':>7} {'ratio':>6}  target")
     for row in rows:

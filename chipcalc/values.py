@@ -84,7 +84,7 @@ def parse_number(value: object) -> float:
     if not isinstance(value, str):
         raise ValueError(f"must be a number (got {describe(value)})")
     match = _NUMBER.match(value.strip())
-    if not match or match.group(1).strip("+-_") in ("", "."):
+    if not match:
         raise ValueError(f"must be a number such as 400k, 1.5B or 400_000 (got {value!r})")
     digits, suffix = match.groups()
     number = float(digits.replace("_", "")) * SUFFIXES.get(suffix, 1.0)
@@ -178,7 +178,7 @@ def _significant(value: float, digits: int) -> str:
     if magnitude == 0:
         return "0"
     whole_digits = len(str(int(magnitude))) if magnitude >= 1 else 0
-    decimals = max(digits - whole_digits, 0) if magnitude >= 1 else digits
+    decimals = max(digits - whole_digits, 0)
     return f"{value:,.{decimals}f}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from chipcalc.values import (
     Money,
     Uncertain,
+    describe,
     human_money,
     human_number,
     human_rate,
@@ -81,6 +83,12 @@ def test_parse_number_messages_say_what_is_wrong(bad, words):
 
 def test_parse_number_underscores_as_in_python():
     assert parse_number("400_000") == parse_number(400_000) == 400000.0
+
+
+def test_parse_number_ignores_every_underscore_as_yaml_does():
+    # YAML 1.1 reads 4__00 and 400_ as 400; Python's float() would refuse both.
+    assert parse_number("4__00") == parse_number("400_") == 400.0
+    assert parse_number("4_0_0_k") == 400_000.0
 
 
 # parse_rate ---------------------------------------------------------------
@@ -250,6 +258,17 @@ def test_uncertain_mode_zero_is_a_mode():
         (5.5, "$5.50"),
         (0, "$0"),
         (0.05, "$0.05"),
+        # Each boundary, on both sides: cents below $10, whole dollars to $999, then k/M/B/T.
+        (0.999, "$0.999"),
+        (1, "$1.00"),
+        (1.5, "$1.50"),
+        (9.99, "$9.99"),
+        (10, "$10"),
+        (10.5, "$10"),  # half to even
+        (999.49, "$999"),
+        (999.5, "$1.00k"),
+        (-1, "-$1.00"),
+        (-0.05, "-$0.05"),
         (None, "-"),
     ],
 )
@@ -272,7 +291,8 @@ def test_human_money_rounding_into_the_next_unit(value, text):
 
 @pytest.mark.parametrize(
     "value, text",
-    [(1234567, "1.23M"), (0, "0"), (999, "999"), (1000, "1.00k"), (12.345, "12.3"), (999.5, "1.00k")],
+    [(1234567, "1.23M"), (0, "0"), (999, "999"), (1000, "1.00k"), (12.345, "12.3"), (999.5, "1.00k"),
+     (0.123, "0.123"), (0.5, "0.500"), (1.5, "1.50"), (-2500, "-2.50k")],
 )
 def test_human_number(value, text):
     assert human_number(value) == text
@@ -288,6 +308,11 @@ def test_human_number(value, text):
         (1.0, "100%"),
         (0.999, "99.9%"),
         (0.4, "40%"),
+        # One decimal from 1%, two below it.
+        (0.015, "1.5%"),
+        (0.012, "1.2%"),
+        (0.0045, "0.45%"),
+        (-0.0045, "-0.45%"),
         (None, "-"),
     ],
 )
@@ -295,7 +320,8 @@ def test_human_rate(value, text):
     assert human_rate(value) == text
 
 
-@pytest.mark.parametrize("value, text", [(0.07, "7%"), (0.14, "14%"), (0.29, "29%"), (0.57, "57%")])
+@pytest.mark.parametrize("value, text", [(0.07, "7%"), (0.14, "14%"), (0.29, "29%"), (0.57, "57%"),
+                                         (0.1400000000006, "14%")])
 def test_human_rate_whole_percentages_despite_float_error(value, text):
     # 0.07 * 100 == 7.000000000000001: a whole percentage must still show as one,
     # like 25% does, not as '7.0%'.
@@ -310,3 +336,22 @@ def test_human_rate_round_trips_parse_rate(text):
 def test_values_are_finite_floats():
     for value in (parse_number("1T"), parse_rate("25%"), parse_money("$32k").amount):
         assert isinstance(value, float) and math.isfinite(value)
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, "nothing"),
+        (True, "true"),
+        (False, "false"),
+        ({"a": 1}, "a mapping"),
+        ([1], "a list"),
+        ({1}, "a set"),
+        (b"x", "binary data"),
+        ("28k", "'28k'"),
+        (1.5, "1.5"),
+        (datetime.date(2026, 1, 15), "2026-01-15"),  # as written in the file, not datetime.date(...)
+    ],
+)
+def test_describe_quotes_a_value_as_the_file_wrote_it(value, text):
+    assert describe(value) == text

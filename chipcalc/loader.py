@@ -196,7 +196,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem
                    "(numbers, text, lists, mappings)") if tag else message
         return Problem(where, _printable(_path_at(text, mark)) if mark else "", message)
     if not message.startswith("expands to"):
-        if "\\t" in message or "tab" in message.lower() or _char_at(text, mark) == "\t":
+        if _char_at(text, mark) == "\t":  # libyaml's messages do not say so; its mark is on the tab
             message += " (indent with spaces: YAML does not allow tabs)"
         elif error.context and error.context_mark and error.problem:
             message += (f" ({error.context} that starts at line {error.context_mark.line + 1}, "
@@ -339,7 +339,7 @@ class ScenarioLoader:
             raise ScenarioError([Problem(f"{label}:1:1", "", "is empty: a scenario needs at least `chips:`")])
         if not isinstance(tree, dict):
             raise ScenarioError([Problem(
-                f"{label}:1:1", "",
+                str(tree.mark) if isinstance(tree, MList) else f"{label}:1:1", "",
                 f"must be a mapping of keys (name, assumptions, chips, orders, ...), not {describe(tree)}",
             )])
         return tree
@@ -426,16 +426,12 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
     section: Any = Scenario
     node: Any = tree
     spine: list[tuple[Any, str | int]] = []
-    for depth, token in enumerate(tokens):
-        last = depth == len(tokens) - 1
+    for token in tokens:
         section, allowed = _step(section, token, node)
         if allowed is not None:
             raise UsageError(_unknown_path(path, tree))
         spine.append((node, token))
-        if last:
-            break
-        child = node.get(token) if isinstance(node, dict) else (
-            node[token] if isinstance(node, list) and token < len(node) else None)
+        child = node.get(token) if isinstance(node, dict) else node[token]  # _step checked the index
         if not isinstance(child, (dict, list)):  # absent, or a plain value the path now goes through
             child = _mdict(mark)
         node = child
@@ -634,8 +630,7 @@ class _Builder:
         return value
 
     def _has_problem(self, path: str) -> bool:
-        return any(p.path == path or p.path.startswith(path + ".") or p.path.startswith(path + "[")
-                   for p in self.problems)
+        return any(p.path == path or p.path.startswith(path + ".") for p in self.problems)
 
     def records(self, spec: Spec, raw: Any, path: str, mark: Mark) -> dict[str, Any]:
         if not isinstance(raw, dict) or not raw:

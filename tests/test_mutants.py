@@ -177,6 +177,21 @@ CHIP = "{price: 1, tflops: {bf16: 1}}"
                  "host_cost: {low: 0, high: 3, dist: lognormal}}\n",
                  ["s.yaml:2:47: chips.a.host_cost: a lognormal range needs a positive low"],
                  id="lognormal range from 0"),
+    pytest.param("assumptions:\n  fx: {CNY: 0.139}\nchips:\n  a: {price: ¥1e-9, tflops: {bf16: 1}}\n",
+                 ["s.yaml:4:14: chips.a.price: is $1.39e-10 at assumptions.fx.CNY: too small to compute with "
+                  "(use 0 or a size from 1e-9 to 1e15 in USD)"], id="money too small once converted"),
+    pytest.param("assumptions:\n  fx: {EUR: 1.1}\nchips:\n  a: {price: 1e15 EUR, tflops: {bf16: 1}}\n",
+                 ["s.yaml:4:14: chips.a.price: is $1.1e+15 at assumptions.fx.EUR: too large to compute with "
+                  "(use 0 or a size from 1e-9 to 1e15 in USD)"], id="money too large once converted"),
+    pytest.param("# a list is not a scenario\n\n- a\n- b\n",
+                 ["s.yaml:3:1: must be a mapping of keys (name, assumptions, chips, orders, ...), not a list"],
+                 id="a list at the top, where it starts"),
+    pytest.param("name: 'unclosed",
+                 ["s.yaml:1:16: invalid YAML: found unexpected end of stream (while scanning a quoted scalar "
+                  "that starts at line 1, column 7)"], id="error at the end of a last line without newline"),
+    pytest.param("chips:\n  a:\n\tprice: 1\n",
+                 ["s.yaml:3:1: invalid YAML: found character that cannot start any token "
+                  "(indent with spaces: YAML does not allow tabs)"], id="a tab for indentation"),
 ])
 def test_loader_messages(tmp_path, monkeypatch, text, expected):
     assert invalid(tmp_path, monkeypatch, text) == expected
@@ -286,6 +301,21 @@ def test_alias_bomb_message_is_not_called_invalid_yaml(tmp_path, monkeypatch):
     assert str(problem) == ("s.yaml:5:4: expands to more than 100,000 values (through YAML aliases); "
                             "a scenario is far smaller")
     assert problem.path == ""
+
+
+@pytest.mark.parametrize("nesting", ["list", "mapping"])
+def test_values_are_counted_exactly_up_to_the_bound(nesting):
+    # The top mapping, the key's collection and its items: 1 + 1 + items values, through either kind.
+    from chipcalc.loader import MAX_VALUES, parse_yaml
+
+    def text(items: int) -> str:
+        if nesting == "list":
+            return "x: [" + ", ".join(["1"] * items) + "]\n"
+        return "x: {" + ", ".join(f"k{i}: 1" for i in range(items)) + "}\n"
+
+    assert len(parse_yaml(text(MAX_VALUES - 2), "s.yaml")["x"]) == MAX_VALUES - 2
+    with pytest.raises(ScenarioError, match="expands to more than 100,000 values"):
+        parse_yaml(text(MAX_VALUES - 1), "s.yaml")
 
 
 # --set

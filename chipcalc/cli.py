@@ -5,12 +5,11 @@ view and prints what the renderer built. Results go to stdout (or `-o
 FILE`, written atomically); messages and errors go to stderr.
 """
 
-
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -42,7 +41,7 @@ ScenarioArgs = Annotated[
                    show_default=False),
 ]
 ScenarioArg = Annotated[str | None, typer.Argument(metavar="SCENARIO", show_default=False,
-                                                      help="A scenario file (the built-in one when omitted).")]
+                                                   help="A scenario file (the built-in one when omitted).")]
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", metavar="PATH=VALUE", show_default=False,
@@ -291,10 +290,10 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
 
 OrderOption = Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
-                                                   help="The order (default: the first).")]
+                                                 help="The order (default: the first).")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", metavar="FILE", show_default=False,
-                                                    help="Also draw it to FILE.svg or FILE.png (needs "
-                                                         "pip install 'chipcalc[plot]').")]
+                                                 help="Also draw it to FILE.svg or FILE.png (needs "
+                                                      "pip install 'chipcalc[plot]').")]
 
 
 def load_one(scenario: str | None, sets: list[str] | None) -> "Scenario":
@@ -347,10 +346,10 @@ def check_plot(plot: Path | None) -> None:
 def breakeven(
     scenario: ScenarioArg = None,
     vary: Annotated[str | None, typer.Option("--vary", metavar="PATH", show_default=False,
-                                                help="Goal seek on this input: the value at which the option "
-                                                     "costs the same as the order's chip.")] = None,
+                                             help="Goal seek on this input: the value at which the option "
+                                                  "costs the same as the order's chip.")] = None,
     option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
-                                                  help="The option (default: the cheapest other chip).")] = None,
+                                               help="The option (default: the cheapest other chip).")] = None,
     order: OrderOption = None,
     set_: SetOption = None,
     format_: FormatOption = None,
@@ -445,7 +444,7 @@ def sensitivity(
     = "20%",
     metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
     option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
-                                                  help="The option (default: the cheapest other chip).")] = None,
+                                               help="The option (default: the cheapest other chip).")] = None,
     order: OrderOption = None,
     plot: PlotOption = None,
     set_: SetOption = None,
@@ -669,10 +668,10 @@ def explain(
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
                                           "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
     order: Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
-                                                 help="The order (default: the first).")] = None,
+                                              help="The order (default: the first).")] = None,
     chip: Annotated[str | None, typer.Option("--chip", metavar="CHIP", show_default=False,
-                                                help="The option (default: the order's chip; for a breakeven, "
-                                                     "the cheapest other option).")] = None,
+                                             help="The option (default: the order's chip; for a breakeven, "
+                                                  "the cheapest other option).")] = None,
     set_: SetOption = None,
     format_: FormatOption = None,
     output: OutputOption = None,

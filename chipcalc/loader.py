@@ -266,9 +266,11 @@ def read_text(path: Path, label: str) -> str:
     except OSError as error:
         raise fail(f"cannot be read ({error.strerror or error})") from None
     if data is None or len(data) > MAX_FILE_BYTES:
-        shown = f"{size / 2**20:.0f} MiB" if data is None else f"more than {MAX_FILE_BYTES // 2**20} MiB"
-        raise ScenarioError([Problem(label, "", f"is {shown}; a scenario file may be at most "
-                                     f"{MAX_FILE_BYTES // 2**20} MiB")])
+        limit = MAX_FILE_BYTES // 2**20
+        # The size when the file stated it and it rounds above the limit (not "is 10 MiB; at most 10 MiB")
+        stated = data is None and round(size / 2**20) > limit
+        shown = f"{size / 2**20:.0f} MiB" if stated else f"more than {limit} MiB"
+        raise ScenarioError([Problem(label, "", f"is {shown}; a scenario file may be at most {limit} MiB")])
     return decode(data, label)
 
 

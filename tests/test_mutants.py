@@ -432,3 +432,64 @@ def test_orders_are_not_checked_against_chips_that_are_not_a_mapping(tmp_path, m
     text = "chips: [a]\norders:\n  - {chip: b, units: 1}\n"
     assert invalid(tmp_path, monkeypatch, text) == [
         "s.yaml:1:8: chips: must be a mapping of chips by key (got a list)"]
+
+
+# Whole-file problems: where they are, and no path ---------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("\x01name: a\n", "s.yaml:1:1"),  # at the very start
+    ("\n\x01\n\x01\n", "s.yaml:2:1"),  # the first of two, just after a newline at the start
+])
+def test_control_characters_are_located(tmp_path, monkeypatch, text, expected):
+    assert invalid(tmp_path, monkeypatch, text) == [
+        f"{expected}: invalid YAML: the control character U+0001 is not allowed: remove it"]
+
+
+def test_a_byte_that_is_not_utf8_just_after_a_newline_at_the_start(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(b"\n\xff")
+    assert problems(Path("s.yaml")) == ["s.yaml:2:1: is not UTF-8 text: save the file as UTF-8"]
+
+
+def test_a_file_of_exactly_the_size_limit_is_read(tmp_path, monkeypatch):
+    from chipcalc.loader import MAX_FILE_BYTES
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(b"#" * (MAX_FILE_BYTES - 1) + b"\n")
+    assert problems(Path("s.yaml")) == ["s.yaml:1:1: is empty: a scenario needs at least `chips:`"]
+    (tmp_path / "s.yaml").write_bytes(b"#" * MAX_FILE_BYTES + b"\n")  # one byte over: 10 MiB, rounded
+    assert problems(Path("s.yaml")) == ["s.yaml: is more than 10 MiB; a scenario file may be at most 10 MiB"]
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"# only a comment\n", b"hello\n", b"- a\n", b"a\0b", b"\xff", b"\x01", b"a: 'b", b"[" * 2000,
+], ids=["empty", "comment", "a string", "a list", "binary", "not UTF-8", "control", "bad YAML", "too deep"])
+def test_whole_file_problems_have_an_empty_path(tmp_path, monkeypatch, content):
+    # validate -f json shows "path": "" for these, never null
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(content)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(Path("s.yaml"))
+    assert [problem.path for problem in error.value.problems] == [""]
+
+
+@pytest.mark.parametrize("name", ["missing.yaml", "."])
+def test_unreadable_files_have_an_empty_path(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(Path(name))
+    assert [problem.path for problem in error.value.problems] == [""]
+    assert error.value.unreadable
+
+
+def test_an_unknown_chip_with_nothing_close_lists_the_chips(tmp_path, monkeypatch):
+    text = f"chips:\n  a: {CHIP}\n  b: {CHIP}\norders:\n  - {{chip: zzz, units: 1}}\n"
+    assert invalid(tmp_path, monkeypatch, text) == [
+        "s.yaml:5:12: orders[0].chip: no chip 'zzz' in this scenario; chips: a, b"]
+
+
+def test_set_splits_at_the_first_equals_sign(scenario_file):
+    from chipcalc.loader import ScenarioLoader
+
+    path = scenario_file(f"chips:\n  a: {CHIP}\n")
+    assert ScenarioLoader().load(str(path), ["name=x=y"]).name == "x=y"

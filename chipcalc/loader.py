@@ -429,8 +429,8 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
     node: Any = tree
     spine: list[tuple[Any, str | int]] = []
     for token in tokens:
-        section, allowed = _step(section, token, node)
-        if allowed is not None:
+        section = _step(section, token, node)
+        if section is None:
             raise UsageError(_unknown_path(path, tree))
         spine.append((node, token))
         child = node.get(token) if isinstance(node, dict) else node[token]  # _step checked the index
@@ -453,28 +453,26 @@ def _set_at(tree: MDict, tokens: list[str | int], value: Any, mark: Mark, path: 
     return new_value
 
 
-def _step(section: Any, token: str | int, node: Any) -> tuple[Any, list[str] | None]:
-    """The section below `token`, or the valid choices when `token` is not one."""
+def _step(section: Any, token: str | int, node: Any) -> Any:
+    """The section below `token` ("leaf" for a single value), or None when `token` names nothing there."""
     if isinstance(section, type):  # a record: its keys are fixed
         own = specs(section)
         if token not in own:
-            return None, list(own)
+            return None
         spec = own[token][1]
-        return (spec if spec.kind in ("records", "list", "numbers", "record") else "leaf"), None
+        return spec if spec.kind in ("records", "list", "numbers", "record") else "leaf"
     if isinstance(section, Spec):
         if section.kind == "record":
             return _step(section.item, token, node)
-        if section.kind == "records":
-            keys = list(node) if isinstance(node, dict) else []
-            return (section.item, None) if token in keys else (None, keys)
+        if section.kind == "records":  # entries the file has (a --set cannot add a chip)
+            return section.item if isinstance(node, dict) and token in node else None
         if section.kind == "list":
-            size = len(node) if isinstance(node, list) else 0
-            return (section.item, None) if isinstance(token, int) and token < size else (
-                None, [f"[{i}]" for i in range(size)])
+            in_range = isinstance(node, list) and isinstance(token, int) and token < len(node)
+            return section.item if in_range else None
         if section.kind == "numbers":
             valid = token in section.choices if section.choices else bool(_CURRENCY.match(str(token)))
-            return ("leaf", None) if valid else (None, list(section.choices or ["CNY"]))
-    return None, []
+            return "leaf" if valid else None
+    return None
 
 
 def _unknown_path(path: str, tree: MDict) -> str:

@@ -493,3 +493,11 @@ def test_set_splits_at_the_first_equals_sign(scenario_file):
 
     path = scenario_file(f"chips:\n  a: {CHIP}\n")
     assert ScenarioLoader().load(str(path), ["name=x=y"]).name == "x=y"
+
+
+@pytest.mark.parametrize("text", ["name: x\n", "chips: [a]\n", "chips: 5\n"], ids=["no chips", "a list", "a number"])
+def test_set_into_chips_that_are_not_a_mapping_is_no_such_path(scenario_file, text):
+    from chipcalc.loader import ScenarioLoader
+
+    with pytest.raises(UsageError, match=r"--set chips\.a\.price: no such path in a scenario"):
+        ScenarioLoader().load(str(scenario_file(text)), ["chips.a.price=1"])

@@ -347,7 +347,7 @@ def test_values_are_finite_floats():
         ({"a": 1}, "a mapping"),
         ([1], "a list"),
         ({1}, "a set"),
-        (b"x", "binary data"),
+        pytest.param(b"x", "binary data", id="bytes"),
         ("28k", "'28k'"),
         (1.5, "1.5"),
         (datetime.date(2026, 1, 15), "2026-01-15"),  # as written in the file, not datetime.date(...)

@@ -461,9 +461,14 @@ def test_a_file_of_exactly_the_size_limit_is_read(tmp_path, monkeypatch):
     assert problems(Path("s.yaml")) == ["s.yaml: is more than 10 MiB; a scenario file may be at most 10 MiB"]
 
 
+DEEP = "".join("  " * depth + f"k{depth}:\n" for depth in range(900)).encode()
+"""900 levels: within libyaml's limit of 1,000, beyond what Python's recursion can construct."""
+
+
 @pytest.mark.parametrize("content", [
-    b"", b"# only a comment\n", b"hello\n", b"- a\n", b"a\0b", b"\xff", b"\x01", b"a: 'b", b"[" * 2000,
-], ids=["empty", "comment", "a string", "a list", "binary", "not UTF-8", "control", "bad YAML", "too deep"])
+    b"", b"# only a comment\n", b"hello\n", b"- a\n", b"a\0b", b"\xff", b"\x01", b"a: 'b", b"[" * 2000, DEEP,
+], ids=["empty", "comment", "a string", "a list", "binary", "not UTF-8", "control", "bad YAML", "too deep",
+        "too deep to construct"])
 def test_whole_file_problems_have_an_empty_path(tmp_path, monkeypatch, content):
     # validate -f json shows "path": "" for these, never null
     monkeypatch.chdir(tmp_path)
@@ -501,3 +506,39 @@ def test_set_into_chips_that_are_not_a_mapping_is_no_such_path(scenario_file, te
 
     with pytest.raises(UsageError, match=r"--set chips\.a\.price: no such path in a scenario"):
         ScenarioLoader().load(str(scenario_file(text)), ["chips.a.price=1"])
+
+
+def test_an_unreadable_parent_is_reported_where_extends_names_it(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    text = "extends: sub\nchips:\n  a: {price: 1, tflops: {bf16: 1}}\n"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(Path("s.yaml"))
+    assert [(str(p), p.path) for p in error.value.problems] == [
+        ("s.yaml:1:10: extends: sub is a directory, not a scenario file", "extends")]
+    assert not error.value.unreadable  # the child was read: its problem is an invalid scenario
+
+
+def test_a_file_that_states_its_size_is_refused_with_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with open("s.yaml", "wb") as file:
+        file.truncate(15 * 2**20)  # sparse: 15 MiB without writing them
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(Path("s.yaml"))
+    assert [(str(p), p.path) for p in error.value.problems] == [
+        ("s.yaml: is 15 MiB; a scenario file may be at most 10 MiB", "")]
+
+
+@pytest.mark.parametrize("value", ["5", "[a.yaml]", "{a: 1}", "''", '"a\\0b"'],
+                         ids=["a number", "a list", "a mapping", "empty", "a NUL"])
+def test_extends_must_name_a_file(tmp_path, monkeypatch, value):
+    text = f"extends: {value}\nchips:\n  a: {CHIP}\n"
+    assert invalid(tmp_path, monkeypatch, text) == [
+        "s.yaml:1:10: extends: must be the path of a parent scenario file"]
+
+
+def test_nesting_too_deep_to_construct_is_located_at_the_start(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(DEEP)
+    assert problems(Path("s.yaml")) == ["s.yaml:1:1: is nested too deeply to be a scenario"]

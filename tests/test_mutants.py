@@ -542,3 +542,12 @@ def test_nesting_too_deep_to_construct_is_located_at_the_start(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     (tmp_path / "s.yaml").write_bytes(DEEP)
     assert problems(Path("s.yaml")) == ["s.yaml:1:1: is nested too deeply to be a scenario"]
+
+
+def test_an_unknown_key_inherited_from_a_parent_is_reported_in_the_parent(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "parent.yaml").write_text(f"chips:\n  a: {CHIP}\ncolour: red\n", encoding="utf-8")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
+    assert problems(Path("child.yaml")) == [
+        "parent.yaml:3:1: colour: unknown key; valid keys: name, title, description, extends, assumptions, "
+        "chips, platforms, orders"]

@@ -34,3 +34,35 @@ def test_heavy_libraries_stay_in_their_modules(library: str, allowed: set[str]) 
 
 def test_model_imports_only_the_scenario_types() -> None:
     assert imported_modules(PACKAGE / "model.py") <= {"__future__", "dataclasses", "typing"}
+
+
+# What each run imports: start-up time is mostly imports, so the lazy ones must stay lazy.
+
+HEAVY = {"numpy", "matplotlib", "rich", "pydantic", "tempfile", "git"}
+"""Modules a run that does not need them must not load (Typer itself loads difflib and subprocess)."""
+
+
+def modules_imported_by(*arguments: str) -> set[str]:
+    """The top-level modules a fresh interpreter has loaded after `chipcalc ARGUMENTS`."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom chipcalc.cli import main\nsys.argv = ['chipcalc', *sys.argv[1:]]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write(' '.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    return set(result.stderr.split())
+
+
+@pytest.mark.parametrize("arguments", [("--version",), ("--help",), ("compare", "--help")])
+def test_version_and_help_import_none_of_the_model(arguments: tuple[str, ...]) -> None:
+    loaded = modules_imported_by(*arguments)
+    assert not loaded & {"chipcalc.loader", "chipcalc.model", "chipcalc.render.views", "yaml"}
+    assert not loaded & HEAVY
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "csv", "markdown"])
+def test_compare_imports_nothing_heavy(fmt: str) -> None:
+    # On a pipe the table is plain text: rich is for terminals only.
+    assert not modules_imported_by("compare", "scenarios/h200-2026.yaml", "-f", fmt) & HEAVY

@@ -291,6 +291,8 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
 OrderOption = Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
                                                  help="The order (default: the first).")]
+ChipOption = Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
+                                                help="The option (default: the cheapest other chip).")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", metavar="FILE", show_default=False,
                                                  help="Also draw it to FILE.svg or FILE.png (needs "
                                                       "pip install 'chipcalc[plot]').")]
@@ -348,8 +350,7 @@ def breakeven(
     vary: Annotated[str | None, typer.Option("--vary", metavar="PATH", show_default=False,
                                              help="Goal seek on this input: the value at which the option "
                                                   "costs the same as the order's chip.")] = None,
-    option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
-                                               help="The option (default: the cheapest other chip).")] = None,
+    option: ChipOption = None,
     order: OrderOption = None,
     set_: SetOption = None,
     format_: FormatOption = None,
@@ -443,8 +444,7 @@ def sensitivity(
     swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
     = "20%",
     metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
-    option: Annotated[str | None, typer.Option("--option", metavar="CHIP", show_default=False,
-                                               help="The option (default: the cheapest other chip).")] = None,
+    option: ChipOption = None,
     order: OrderOption = None,
     plot: PlotOption = None,
     set_: SetOption = None,
@@ -667,8 +667,7 @@ def explain(
     scenario: ScenarioArg = None,
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
                                           "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
-    order: Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
-                                              help="The order (default: the first).")] = None,
+    order: OrderOption = None,
     chip: Annotated[str | None, typer.Option("--chip", metavar="CHIP", show_default=False,
                                              help="The option (default: the order's chip; for a breakeven, "
                                                   "the cheapest other option).")] = None,

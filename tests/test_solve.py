@@ -31,6 +31,7 @@ from chipcalc.model import compare
 from chipcalc.scenario import Scenario, spec_at, with_values
 
 from .conftest import SCENARIOS
+from .test_model import PAIR, RICH
 from .strategies import amount, chip_text
 
 AGREE = 1e-9  # solver vs closed form (MODEL.md)
@@ -59,20 +60,7 @@ def agrees(seek, closed: float) -> None:
 
 
 # The closed forms of MODEL.md, case by case -----------------------------------
-# As in test_model: a is the order's chip, c the option; cann costs M = 1M.
-
-PAIR = """\
-assumptions:
-  levy_pass_through: {t}
-platforms:
-  cann: {{migration_cost: 1M}}
-chips:
-  a: {a}
-  c: {c}
-orders:
-  - chip: a
-    units: {units}
-"""
+# As in test_model (its PAIR): a is the order's chip, c the option; cann costs M = 1M.
 
 A100 = "{price: 20000, tflops: {bf16: 100}}"
 LEVY_A = "{{price: 10000, levy_rate: 0.1, levy_base: {s}, tflops: {{bf16: 100}}}}"
@@ -164,24 +152,6 @@ def test_goal_seek_matches_each_closed_form(a, c, t, units, path, field, expecte
 
 # Every term of the model in play, for a units and a budget order ----------------
 
-RICH = """\
-assumptions:
-  lifetime_years: 4
-  electricity_usd_per_kwh: 0.1
-  pue: 1.25
-  levy_pass_through: 0.5
-platforms:
-  rocm: {migration_cost: 5M}
-  cann: {migration_cost: 20M, engineer_months: 100, cost_per_engineer_month: 20k}
-chips:
-  a: {platform: rocm, price: 20000, levy_rate: 0.2, levy_base: 0.5, tflops: {bf16: 1000},
-      utilization: 0.5, power_w: 1000, host_cost: 8000}
-  c: {platform: cann, price: 50000, levy_rate: 0.1, tflops: {bf16: 2000}, utilization: 0.5,
-      power_w: 1200, host_cost: 6000}
-orders:
-  - chip: a
-    {quantity}
-"""
 CANN_ENGINEERS = 100 * 20000  # the part of cann's migration that is not migration_cost
 
 

@@ -6,6 +6,7 @@ prints it and exits with the error's code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -57,3 +58,11 @@ class ScenarioError(ChipcalcError):
         self.unreadable = unreadable
         """True when a file could not be read at all (missing, a directory, no permission)."""
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """"; did you mean 'x'?" for the nearest choice, or "" (for messages that name a choice)."""
+    import difflib  # error paths only: not paid on every start
+
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""

@@ -17,8 +17,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import Problem, ScenarioError, UsageError
-from .scenario import REQUIRED, Assumptions, Mark, Order, Scenario, Spec, parse_path, specs
+from .errors import Problem, ScenarioError, UsageError, did_you_mean
+from .scenario import REQUIRED, Assumptions, Mark, Order, Scenario, Spec, specs
+from .paths import parse_path
 from .values import (DISTRIBUTIONS, LARGEST, Money, Uncertain, checked_number, describe, parse_money,
                      parse_number, parse_rate, split_range)
 
@@ -512,13 +513,6 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
     return _Builder(label).scenario(tree, stem)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    import difflib  # error paths only: not paid on every start
-
-    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{near[0]}'?" if near else ""
-
-
 @dataclass
 class _Builder:
     label: str
@@ -859,7 +853,7 @@ def parse_input(scenario: Scenario, path: str, text: str) -> float:
 
     Written as in a file: money converts with the scenario's exchange rates.
     """
-    from .scenario import spec_at
+    from .paths import spec_at
 
     try:
         spec = spec_at(path)

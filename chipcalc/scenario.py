@@ -9,8 +9,8 @@ Money is in USD and rates are fractions once a scenario is loaded.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Any, ClassVar, Mapping
 
 OPEN_BOUND_NUDGE = 1e-9
@@ -22,17 +22,46 @@ REQUIRED = object()
 PRECISION_BITS = {"fp64": 64, "tf32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "fp4": 4}
 
 
+class Kind(str, Enum):
+    """What a key holds: scalars (text, date, choice, number, rate, money), a mapping of names to
+    numbers (`numbers`), or nested sections whose entries are a dataclass (record, records, list)."""
+
+    TEXT = "text"
+    DATE = "date"
+    CHOICE = "choice"
+    NUMBER = "number"
+    RATE = "rate"
+    MONEY = "money"
+    NUMBERS = "numbers"
+    RECORD = "record"
+    RECORDS = "records"
+    LIST = "list"
+
+    def __str__(self) -> str:  # messages say "is text", not "is Kind.TEXT"
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def numeric(self) -> bool:
+        return self in (Kind.NUMBER, Kind.RATE, Kind.MONEY)
+
+    @property
+    def nested(self) -> bool:
+        """A section of its own (a record, a keyed mapping of records, a list of records)."""
+        return self in (Kind.RECORD, Kind.RECORDS, Kind.LIST)
+
+
 @dataclass(frozen=True)
 class Spec:
     """How one key of a scenario file is written and checked.
 
-    `kind` is one of: text, date, choice, number, rate, money (scalars);
-    numbers (a mapping of names to numbers); record, records, list (nested
-    sections, whose entries are the dataclass `item`).
+    `kind` says what the key holds (see `Kind`); nested sections hold the dataclass `item`.
     """
 
     key: str
-    kind: str
+    kind: Kind
     doc: str
     default: Any = REQUIRED
     low: float | None = None
@@ -44,9 +73,12 @@ class Spec:
     names: str = ""
     """For `numbers`: what the mapping's keys are (`choices` lists them when fixed)."""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Kind(self.kind))
+
     @property
     def numeric(self) -> bool:
-        return self.kind in ("number", "rate", "money")
+        return self.kind.numeric
 
     def bounds_text(self) -> str:
         """The valid range in words, as error messages and docs give it."""
@@ -281,124 +313,3 @@ class Scenario:
 def specs(cls: type) -> dict[str, tuple[str, Spec]]:
     """The file keys of a section, each with its attribute name and spec."""
     return {f.metadata["spec"].key: (f.name, f.metadata["spec"]) for f in fields(cls) if "spec" in f.metadata}
-
-
-# Paths: the names of values, as `--set` and error messages write them --------
-
-_PATH_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> list[str | int]:
-    """`orders[0].units` -> `["orders", 0, "units"]`; ValueError when it is not a path."""
-    tokens: list[str | int] = []
-    position = 0
-    for match in _PATH_TOKEN.finditer(path):
-        if match.start() != position or (position == 0 and match.group(0).startswith(".")):
-            break
-        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
-        position = match.end()
-    if position != len(path) or not path:
-        raise ValueError(f"{path!r} is not a path; write it as in error messages, e.g. "
-                         "chips.h200.levy_rate or orders[0].units")
-    return tokens
-
-
-def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
-    """Every value a scenario holds (numbers, text, dates), with its path and spec, in file order."""
-    found: list[tuple[str, Spec, Any]] = []
-
-    def walk(value: Any, cls: type, prefix: str) -> None:
-        for key, (attr, spec) in specs(cls).items():
-            inner = getattr(value, attr)
-            path = f"{prefix}{key}"
-            if spec.kind == "numbers":
-                number = Spec(key, "number", spec.doc, low=spec.low, low_open=spec.low_open)
-                found.extend((f"{path}.{name}", number, v) for name, v in inner.items())
-            elif spec.kind == "record":
-                walk(inner, spec.item, path + ".")
-            elif spec.kind == "records":
-                for name, item in inner.items():
-                    walk(item, spec.item, f"{path}.{name}.")
-            elif spec.kind == "list":
-                for index, item in enumerate(inner):
-                    walk(item, spec.item, f"{path}[{index}].")
-            elif inner is not None:
-                found.append((path, spec, inner))
-
-    walk(scenario, Scenario, "")
-    return found
-
-
-def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
-    """Every number a scenario holds, with its path and spec, in file order."""
-    return [(path, spec, value) for path, spec, value in leaves(scenario) if spec.numeric]
-
-
-def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
-    """A copy of `scenario` with each path set to its value (USD, fractions; numpy arrays allowed).
-
-    Changing an exchange rate rescales every amount that was written in that currency.
-    """
-    for path, value in changes.items():
-        tokens = parse_path(path)
-        if tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3:
-            old = scenario.assumptions.fx[tokens[2]]
-            for money_path, currency in scenario.currencies.items():
-                if currency == tokens[2]:
-                    scenario = _set(scenario, Scenario, parse_path(money_path),
-                                    _get(scenario, Scenario, parse_path(money_path)) * (value / old))
-        scenario = _set(scenario, Scenario, tokens, value)
-    return scenario
-
-
-def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at `path` (KeyError, IndexError or ValueError when there is none)."""
-    return _get(scenario, Scenario, parse_path(path))
-
-
-def spec_at(path: str) -> Spec:
-    """The spec of the value at `path` (KeyError when the schema has no such value)."""
-    section: Any = Scenario  # a record class, or the Spec of a keyed mapping, a list or a mapping of numbers
-    spec: Spec | None = None
-    for token in parse_path(path):
-        if isinstance(section, type) and token in specs(section):
-            spec = specs(section)[token][1]
-            section = spec.item if spec.kind == "record" else spec if spec.kind in ("records", "list", "numbers") \
-                else None
-        elif isinstance(section, Spec) and section.kind == "records" and isinstance(token, str):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == "list" and isinstance(token, int):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == "numbers" and isinstance(token, str):
-            spec, section = Spec(token, "number", section.doc, low=section.low, low_open=section.low_open), None
-        else:
-            raise KeyError(path)
-    if spec is None or section is not None:
-        raise KeyError(path)
-    return spec
-
-
-def _get(value: Any, cls: Any, tokens: list) -> Any:
-    token, rest = tokens[0], tokens[1:]
-    if isinstance(value, Mapping):
-        inner = value[token]
-    elif isinstance(value, tuple):
-        inner = value[token]
-    else:
-        inner = getattr(value, specs(type(value))[token][0])
-    return _get(inner, None, rest) if rest else inner
-
-
-def _set(value: Any, cls: Any, tokens: list, new: Any) -> Any:
-    token, rest = tokens[0], tokens[1:]
-    if isinstance(value, Mapping):
-        copy = dict(value)
-        copy[token] = _set(value[token], None, rest, new) if rest else new
-        return copy
-    if isinstance(value, tuple):
-        items = list(value)
-        items[token] = _set(value[token], None, rest, new) if rest else new
-        return tuple(items)
-    attr = specs(type(value))[token][0]
-    inner = getattr(value, attr)
-    return replace(value, **{attr: _set(inner, None, rest, new) if rest else new})

@@ -14,7 +14,7 @@ import pytest
 
 from chipcalc.errors import ScenarioError, UsageError
 from chipcalc.loader import load_scenario, parse_yaml
-from chipcalc.scenario import value_at, with_values
+from chipcalc.paths import value_at, with_values
 from chipcalc.values import human_number
 
 EXACT = 1e-12

@@ -35,7 +35,8 @@ from chipcalc.cli import app
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
 from chipcalc.render.views import compare_document
-from chipcalc.scenario import Scenario, with_values
+from chipcalc.scenario import Scenario
+from chipcalc.paths import with_values
 
 CROSSING = 1e-9
 """Relative difference of two costs at a substituted breakeven, and of closed form vs goal seek."""

@@ -14,7 +14,8 @@ from chipcalc.analysis.sensitivity import Swing, Tornado, clamp, sensitivity
 from chipcalc.errors import UsageError
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
-from chipcalc.scenario import Scenario, spec_at, with_values
+from chipcalc.scenario import Scenario
+from chipcalc.paths import spec_at, with_values
 
 from .conftest import SCENARIOS
 

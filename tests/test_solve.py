@@ -28,7 +28,8 @@ from chipcalc.analysis.solve import (
 from chipcalc.errors import UsageError
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
-from chipcalc.scenario import Scenario, spec_at, with_values
+from chipcalc.scenario import Scenario
+from chipcalc.paths import spec_at, with_values
 
 from .conftest import SCENARIOS
 from .test_model import PAIR, RICH

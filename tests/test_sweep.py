@@ -10,7 +10,7 @@ from chipcalc.analysis.sweep import grid_values, sweep
 from chipcalc.errors import UsageError
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
-from chipcalc.scenario import with_values
+from chipcalc.paths import with_values
 
 from .conftest import SCENARIOS
 

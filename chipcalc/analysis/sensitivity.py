@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from ..scenario import Scenario, Spec, numeric_inputs, with_values
-from .solve import checked_chip, checked_order, did_you_mean, order_options
+from ..scenario import Scenario, Spec
+from ..paths import numeric_inputs, with_values
+from ..errors import did_you_mean
+from .solve import checked_chip, checked_order, order_options
 
 
 @dataclass(frozen=True)

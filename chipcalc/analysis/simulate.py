@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import UsageError
 from ..model import evaluate_chips, order_demand, tco
-from ..scenario import Order, Scenario, Spec, numeric_inputs, parse_path, with_values
+from ..scenario import Order, Scenario, Spec
+from ..paths import numeric_inputs, parse_path, with_values
 from ..values import Uncertain
 
 Z_95 = 1.6448536269514722

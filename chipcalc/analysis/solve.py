@@ -19,9 +19,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
 from ..model import evaluate_chips, order_figures, order_units
-from ..scenario import Order, Scenario, Spec, numeric_inputs, parse_path, spec_at, value_at, with_values
+from ..scenario import Order, Scenario, Spec
+from ..paths import numeric_inputs, parse_path, spec_at, value_at, with_values
 
 NO_CROSSING = "no crossing in range"
 EQUAL_EVERYWHERE = "equal everywhere"
@@ -198,12 +199,6 @@ def _why_not_numeric(scenario: Scenario, path: str) -> str:
 def _nearest(path: str, inputs: Iterable[str]) -> str:
     near = difflib.get_close_matches(path, list(inputs), n=3, cutoff=0.5)
     return f"; nearest numeric inputs: {', '.join(near)}" if near else ""
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """"; did you mean 'x'?" for the nearest choice, or ""."""
-    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {near[0]!r}?" if near else ""
 
 
 # Root finding --------------------------------------------------------------------

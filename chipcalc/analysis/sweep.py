@@ -16,8 +16,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import UsageError
-from ..scenario import Scenario, Spec, parse_path, with_values
-from .solve import checked_input, checked_order, did_you_mean, order_options
+from ..scenario import Scenario, Spec
+from ..paths import parse_path, with_values
+from ..errors import did_you_mean
+from .solve import checked_input, checked_order, order_options
 
 CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""

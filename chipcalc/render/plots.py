@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..scenario import spec_at
+from ..paths import spec_at
 from ..values import human_money, human_number, human_rate
 
 FORMATS = (".svg", ".png")

@@ -652,7 +652,7 @@ def diff(
 
 def load_reference(argument: str, sets: list[str] | None) -> "Scenario":
     """A scenario from a file, or from `REV:PATH` at a git revision."""
-    from .gitio import GitSource, split_revision
+    from .loader.git import GitSource, split_revision
     from .loader import ScenarioLoader
 
     at_revision = split_revision(argument)

@@ -130,3 +130,31 @@ def _set(value: Any, cls: Any, tokens: list, new: Any) -> Any:
     attr = specs(type(value))[token][0]
     inner = getattr(value, attr)
     return replace(value, **{attr: _set(inner, None, rest, new) if rest else new})
+
+
+def join(prefix: str, key: str) -> str:
+    """The path of `key` inside the section at `prefix` ("" at the top)."""
+    return f"{prefix}.{key}" if prefix else key
+
+
+def step(section: type | Spec, token: str | int) -> tuple[Spec, type | Spec | None] | None:
+    """One token down the spec tree from a section (a record class, or the Spec of a keyed mapping, a list
+    or a mapping of numbers): the spec of the value `token` names and the section below it (None
+    for a single value), or None when `token` names nothing there. An entry of a keyed mapping or a list
+    has its section's spec; a name in a mapping of numbers gets a number spec with the mapping's bounds."""
+    match section:
+        case type():
+            own = specs(section)
+            if token not in own:
+                return None
+            spec = own[token][1]
+            return spec, spec if spec.kind.nested or spec.kind == Kind.NUMBERS else None
+        case Spec(kind=Kind.RECORD):
+            return step(section.item, token)
+        case Spec(kind=Kind.RECORDS) if isinstance(token, str):
+            return section, section.item
+        case Spec(kind=Kind.LIST) if isinstance(token, int):
+            return section, section.item
+        case Spec(kind=Kind.NUMBERS) if isinstance(token, str):
+            return Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open), None
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, NamedTuple
 
 OPEN_BOUND_NUDGE = 1e-9
 """A value clamped to an open bound (a levy rate below 100%) stays this far inside it, relative."""
@@ -107,14 +107,15 @@ class Spec:
         return floor, ceiling
 
     def violation(self, value: float) -> str | None:
-        """Why `value` is out of this key's range, or None."""
-        show = _show_bound(self.kind)
+        """Why `value` is out of this key's range, or None (formatted only then: most values are in range)."""
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            show = _show_bound(self.kind)
             reason = "positive" if (self.low == 0 and self.low_open) else (
                 f"above {show(self.low)}" if self.low_open else f"at least {show(self.low)}"
             )
             return f"must be {reason} (got {show(value)})"
         if self.high is not None and (value >= self.high if self.high_open else value > self.high):
+            show = _show_bound(self.kind)
             reason = f"below {show(self.high)}" if self.high_open else f"at most {show(self.high)}"
             return f"must be {reason} (got {show(value)})"
         return None
@@ -273,9 +274,11 @@ class Order:
     as_of: str | None = date("as_of", AS_OF_DOC)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """Where a value was written: a file (or `--set`), 1-based line and column."""
+class Mark(NamedTuple):
+    """Where a value was written: a file (or `--set`), 1-based line and column.
+
+    A tuple, not a dataclass: the loader makes one for every key and value of every file.
+    """
 
     file: str
     line: int

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from functools import cache
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, NamedTuple
 
 OPEN_BOUND_NUDGE = 1e-9
@@ -313,6 +315,11 @@ class Scenario:
     """The currency of each amount written in one other than USD, by path."""
 
 
-def specs(cls: type) -> dict[str, tuple[str, Spec]]:
-    """The file keys of a section, each with its attribute name and spec."""
-    return {f.metadata["spec"].key: (f.name, f.metadata["spec"]) for f in fields(cls) if "spec" in f.metadata}
+@cache
+def specs(cls: type) -> Mapping[str, tuple[str, Spec]]:
+    """The file keys of a section, each with its attribute name and spec.
+
+    Computed once per class (the loader asks for every section of every file), hence read-only.
+    """
+    return MappingProxyType({f.metadata["spec"].key: (f.name, f.metadata["spec"])
+                             for f in fields(cls) if "spec" in f.metadata})

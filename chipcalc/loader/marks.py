@@ -62,6 +62,8 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     counts values as aliases expand them."""
 
     label = "?"
+    duplicated = False
+    """Whether some mapping has a key twice: only then is the tree searched for them."""
 
     def mark(self, node: yaml.Node) -> Mark:
         return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -94,6 +96,7 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if id(key_node) in explicit:
                 if key in written:
                     result.duplicates.append((key, self.mark(key_node), result.key_marks[key]))
+                    self.duplicated = True
                 written.add(key)
             result[key], child_size = self.child(value_node)
             size = self.bounded(size + child_size, node)
@@ -157,7 +160,7 @@ def parse_yaml(text: str, label: str) -> Tree:
     duplicates = [Problem(str(mark), printable(path), printable(
                           f"duplicate key '{path.rsplit('.', 1)[-1]}' (first given at line {first.line}); "
                           "YAML would silently keep only the last one: remove one of them"))
-                  for path, mark, first in _duplicates(tree, "")]
+                  for path, mark, first in (_duplicates(tree, "") if loader.duplicated else ())]
     if duplicates:
         raise ScenarioError(duplicates)
     return tree

@@ -55,6 +55,7 @@ def mdict(mark: Mark, like: MDict | None = None) -> MDict:
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 
 
 class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -69,6 +70,9 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def child(self, node: yaml.Node) -> tuple[Tree, int]:
+        """A node's value, and how many values it holds. Text (most keys and values) needs no constructor."""
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value, 1
         value = self.construct_object(node, deep=True)
         return value, getattr(value, "size", 1)
 
@@ -87,7 +91,7 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         written: set[str] = set()
         size = 1
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key, _ = self.child(key_node)
             if isinstance(key, (dict, list)):
                 raise yaml.MarkedYAMLError(problem="a key must be a plain word, not a mapping or list",
                                            problem_mark=key_node.start_mark)

@@ -3,7 +3,7 @@
 The formula functions use plain arithmetic only, so the same code evaluates
 one scenario (floats) or many sampled ones (numpy arrays broadcast through
 `+ - * /`). Choices between cases (breakeven reasons, sorting) are made at
-the edges, in `compare`, on floats.
+the edges, in `evaluate`, on floats.
 """
 
 from __future__ import annotations
@@ -217,8 +217,8 @@ def evaluate_chips(scenario: Scenario) -> dict[str, ChipFigures]:
     return {key: chip_figures(chip, scenario.assumptions, scenario.platforms) for key, chip in scenario.chips.items()}
 
 
-def compare(scenario: Scenario) -> ScenarioResult:
-    """Evaluate a scenario: every chip, every order with every option, the totals."""
+def evaluate(scenario: Scenario) -> ScenarioResult:
+    """Evaluate a scenario: every chip, every order with every option, the totals (`chipcalc compare`)."""
     figures = evaluate_chips(scenario)
     orders = tuple(_order_result(order, figures, scenario.assumptions) for order in scenario.orders)
     by_chip = []
@@ -227,6 +227,10 @@ def compare(scenario: Scenario) -> ScenarioResult:
         if mine:
             by_chip.append(_levy_total(key, mine))
     return ScenarioResult(scenario, figures, orders, tuple(by_chip), _levy_total(None, orders))
+
+
+compare = evaluate
+"""The entry point's first name, kept for callers written before the rename."""
 
 
 def _levy_total(chip: str | None, orders: Any) -> LevyTotal:

@@ -64,11 +64,18 @@ def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
 def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """A copy of `scenario` with each path set to its value (USD, fractions; numpy arrays allowed).
 
-    Changing an exchange rate rescales every amount that was written in that currency.
+    Changing an exchange rate rescales every amount that was written in that currency. The
+    rule for the order of changes is here and nowhere else: exchange rates are applied last,
+    whatever the order of `changes`, so a new rate also rescales the amounts set in the same
+    call. An amount given here is in USD at the scenario's own rate (as the loader and
+    `parse_input` convert `¥150k`), so `{"chips.x.price": ..., "assumptions.fx.CNY": r}` prices
+    x at its yuan amount at the rate r: a swept or sampled rate moves a swept or sampled yuan
+    price, as it moves the one written in the file.
     """
-    for path, value in changes.items():
-        tokens = parse_path(path)
-        if tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3:
+    tokenised = [(parse_path(path), value) for path, value in changes.items()]
+    tokenised.sort(key=lambda change: _is_exchange_rate(change[0]))  # stable: the rest keep their order
+    for tokens, value in tokenised:
+        if _is_exchange_rate(tokens):
             old = scenario.assumptions.fx[tokens[2]]
             for money_path, currency in scenario.currencies.items():
                 if currency == tokens[2]:
@@ -76,6 +83,10 @@ def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
                                     _get(scenario, Scenario, parse_path(money_path)) * (value / old))
         scenario = _set(scenario, Scenario, tokens, value)
     return scenario
+
+
+def _is_exchange_rate(tokens: list[str | int]) -> bool:
+    return tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3
 
 
 def value_at(scenario: Scenario, path: str) -> Any:

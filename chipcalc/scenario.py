@@ -13,8 +13,16 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, ClassVar, Mapping
 
-OPEN_BOUND_NUDGE = 1e-9
-"""A value clamped to an open bound (a levy rate below 100%) stays this far inside it, relative."""
+OPEN_BOUND_NUDGE = 1e-12
+"""How far inside an open bound (a levy rate below 100%) a value is kept, relative: where `Spec.inside`
+clamps sampled and swung values, and where the goal seek starts its search.
+
+1e-12 and not 1e-9: a crossing between the nudged bound and the bound itself is one the goal seek
+cannot find, so the nudge should be as small as the arithmetic allows. At 1e-12 from 1 a double
+still resolves the gap 1 - rho to 1e-4 of itself (spacing 1.1e-16), so the buyer price
+p / (1 - rho) there is finite and meaningful; much closer, the gap is rounding noise. The value
+is part of the contract: `breakeven --vary` reports the range searched (a levy rate's high
+0.999999999999)."""
 
 REQUIRED = object()
 """Default of a key that a file must give."""

@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import UsageError
 from ..model import evaluate_chips, order_demand, tco
 from ..scenario import Order, Scenario, Spec
-from ..paths import numeric_inputs, parse_path, with_values
+from ..paths import numeric_inputs, with_values
 from ..values import Uncertain
 
 Z_95 = 1.6448536269514722
@@ -162,7 +162,7 @@ def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """What simulate summarises, for every order, in one model evaluation on the sampled arrays:
     the order's `levy_usd` and `demand_tflops`, and each option's `tco_usd`."""
-    sampled = with_values(scenario, _exchange_rates_last(inputs))
+    sampled = with_values(scenario, inputs)
     figures = evaluate_chips(sampled)
     results = []
     for order in sampled.orders:
@@ -171,12 +171,6 @@ def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[d
         results.append({"levy_usd": units * own.levy_per_unit_usd, "demand_tflops": demand,
                         "tco_usd": {key: tco(demand, chip) for key, chip in figures.items()}})
     return results
-
-
-def _exchange_rates_last(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """A sampled exchange rate rescales the (sampled) amounts written in its currency, so it goes last."""
-    is_rate = {path: parse_path(path)[:2] == ["assumptions", "fx"] for path in inputs}
-    return {path: inputs[path] for path in sorted(inputs, key=is_rate.__getitem__)}
 
 
 # Tallies: what outlives a chunk ----------------------------------------------

@@ -15,11 +15,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
+from ..paths import with_values
 from ..scenario import Scenario, Spec
-from ..paths import parse_path, with_values
-from ..errors import did_you_mean
-from .solve import checked_input, checked_order, order_options
+from .common import checked_input, checked_order, order_options
 
 CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""
@@ -82,14 +81,7 @@ def _evaluate(scenario: Scenario, paths: tuple[str, ...], axes: tuple[np.ndarray
               order: int) -> dict[str, dict[str, Any]]:
     """Every option's fields on the grid, in one model evaluation."""
     mesh = np.meshgrid(*axes, indexing="ij", sparse=True)
-    # An exchange rate rescales every amount written in its currency, so it goes in
-    # first: a swept amount is taken as given, in USD.
-    changes = sorted(zip(paths, mesh), key=lambda change: not _is_exchange_rate(change[0]))
-    return order_options(with_values(scenario, dict(changes)), order)
-
-
-def _is_exchange_rate(path: str) -> bool:
-    return parse_path(path)[:2] == ["assumptions", "fx"]
+    return order_options(with_values(scenario, dict(zip(paths, mesh))), order)
 
 
 def _row_blocks(shape: tuple[int, ...]) -> list[slice]:

@@ -11,9 +11,10 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import UsageError
-from .model import ChipFigures, OrderResult, ScenarioResult
-from .scenario import Scenario
+from ..errors import UsageError
+from ..model import ChipFigures, OrderResult, ScenarioResult
+from ..scenario import Scenario
+from .common import order_index
 
 ORDER_FIELDS = ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd")
 OPTION_FIELDS = ("units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd", "levy_usd", "energy_usd",
@@ -222,7 +223,7 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
         raise UsageError(f"cannot explain '{metric}': {hint}metrics: {', '.join(METRICS)}")
     if not result.orders:
         raise UsageError(f"{scenario.file} has no orders to explain {metric} for")
-    order = _pick_order(result, order_name)
+    order = result.orders[order_index(scenario, order_name)]
     per_order = chip is None and metric in _ORDER
     option = None if per_order else _pick_option(order, metric, chip, result)
     context = _Context(scenario, result, order, option.chip if option else order.order.chip)
@@ -235,16 +236,6 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
     value, reason = _value(order, option, metric, per_order)
     return Explanation(metric, scenario.name, order.order.name, None if per_order else option.chip,
                        value, reason, formula, tuple(t for t in context.terms.values() if t is not None))
-
-
-def _pick_order(result: ScenarioResult, name: str | None) -> OrderResult:
-    if name is None:
-        return result.orders[0]
-    for order in result.orders:
-        if order.order.name == name:
-            return order
-    names = [o.order.name for o in result.orders]
-    raise UsageError(f"no order '{name}' in {result.scenario.file}; orders: {', '.join(names)}")
 
 
 def _pick_option(order: OrderResult, metric: str, chip: str | None, result: ScenarioResult):

@@ -121,8 +121,9 @@ def explain(scenario: Scenario | ScenarioResult, metric: str = "tco_usd", order:
 
     result = _evaluated(scenario)
     orders = result.scenario.orders
-    name = order if isinstance(order, str) or not orders else orders[_order_number(result.scenario, order)].name
-    return run(result, metric, name, chip)
+    if isinstance(order, str) or not orders:  # with no orders, explain says so itself
+        return run(result, metric, order if isinstance(order, str) else None, chip)
+    return run(result, metric, orders[_order_number(result.scenario, order)].name, chip)
 
 
 def diff(old: Scenario | ScenarioResult, new: Scenario | ScenarioResult) -> Diff:

@@ -101,15 +101,17 @@ def spec_at(path: str) -> Spec:
     for token in parse_path(path):
         if isinstance(section, type) and token in specs(section):
             spec = specs(section)[token][1]
-            section = spec.item if spec.kind == Kind.RECORD else spec if spec.kind in (Kind.RECORDS, Kind.LIST,
-                                                                                      Kind.NUMBERS) \
-                else None
+            if spec.kind == Kind.RECORD:
+                section = spec.item
+            else:
+                section = spec if spec.kind in (Kind.RECORDS, Kind.LIST, Kind.NUMBERS) else None
         elif isinstance(section, Spec) and section.kind == Kind.RECORDS and isinstance(token, str):
             section, spec = section.item, None
         elif isinstance(section, Spec) and section.kind == Kind.LIST and isinstance(token, int):
             section, spec = section.item, None
         elif isinstance(section, Spec) and section.kind == Kind.NUMBERS and isinstance(token, str):
-            spec, section = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open), None
+            spec = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open)
+            section = None
         else:
             raise KeyError(path)
     if spec is None or section is not None:

@@ -95,7 +95,10 @@ class Spec:
         high = None if self.high is None else show(self.high)
         if low is not None and high is not None:
             left = f"above {low}," if self.low_open else f"from {low}"
-            right = f"to below {high}" if self.high_open else f"up to {high}" if self.low_open else f"to {high}"
+            if self.high_open:
+                right = f"to below {high}"
+            else:
+                right = f"up to {high}" if self.low_open else f"to {high}"
             return f"{left} {right}"
         if low is not None:
             if self.low == 0 and self.low_open:
@@ -237,7 +240,8 @@ class Chip:
         "supply_units", "S: units available to this buyer; unlimited when absent",
         default=None, **POSITIVE,
     )
-    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)", default=None, **POSITIVE)
+    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)",
+                                     default=None, **POSITIVE)
     bandwidth_tbps: float | None = number(
         "bandwidth_tbps", "memory bandwidth, TB/s (shown, not computed with)", default=None, **POSITIVE
     )

@@ -8,12 +8,10 @@ budget order buys fewer units when its chip gets dearer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from ..errors import UsageError, did_you_mean
 from ..paths import numeric_inputs, with_values
 from ..scenario import Scenario, Spec
-from .common import checked_chip, checked_order, default_option, order_options
+from .common import OptionFields, checked_chip, checked_order, default_option, order_options
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,7 @@ def _check_swing(swing: float) -> None:
         raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
 
 
-def _check_metric(metric: str, fields: dict[str, Any]) -> None:
+def _check_metric(metric: str, fields: OptionFields) -> None:
     if metric not in fields:
         raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, fields)}; "
                          f"metrics are: {', '.join(sorted(fields))}")

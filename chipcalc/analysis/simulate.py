@@ -123,7 +123,7 @@ def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: in
         raise UsageError(f"chunk size must be a whole number of at least 1 (got {chunk_size!r})")
 
 
-def _is_whole(value: Any) -> bool:
+def _is_whole(value: object) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -190,12 +190,13 @@ class _OrderTally:
         self.levy.add(_full(result["levy_usd"], size))
         tcos = [_full(result["tco_usd"][chip], size) for chip in self.chips]
         pflops = result["demand_tflops"] / 1000
-        for chip, tco in zip(self.chips, tcos):
-            self.tco[chip].add(tco)
-            if np.ndim(pflops) == 0:  # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
+        for chip, tco_usd in zip(self.chips, tcos):
+            self.tco[chip].add(tco_usd)
+            if np.ndim(pflops) == 0:
+                # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
                 self.per_pflops[chip] = _Scaled(self.tco[chip], 1 / float(pflops))
             else:
-                self.per_pflops[chip].add(tco / pflops)
+                self.per_pflops[chip].add(tco_usd / pflops)
         # argmin takes the first of equal values: ties go to the earlier chip in the scenario
         cheapest = np.argmin(np.stack(tcos), axis=0)
         self.cheapest_counts += np.bincount(cheapest, minlength=len(self.chips))
@@ -209,7 +210,7 @@ class _OrderTally:
         return OrderSimulation(order.name, order.chip, self.levy.stats(), options)
 
 
-def _full(value: Any, size: int) -> np.ndarray:
+def _full(value: float | np.ndarray, size: int) -> np.ndarray:
     """A figure as an array of the chunk's size (a figure no sampled input reaches is a plain float)."""
     return np.broadcast_to(np.asarray(value, dtype=float), (size,))
 

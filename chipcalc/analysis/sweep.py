@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from ..errors import UsageError, did_you_mean
 from ..paths import with_values
 from ..scenario import Scenario, Spec
-from .common import checked_input, checked_order, order_options
+from .common import OptionFields, checked_input, checked_order, order_options
 
 CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""
@@ -78,7 +78,7 @@ def sweep(scenario: Scenario, varies: list[tuple[str, Sequence[float]]], metric:
 
 
 def _evaluate(scenario: Scenario, paths: tuple[str, ...], axes: tuple[np.ndarray, ...],
-              order: int) -> dict[str, dict[str, Any]]:
+              order: int) -> dict[str, OptionFields]:
     """Every option's fields on the grid, in one model evaluation."""
     mesh = np.meshgrid(*axes, indexing="ij", sparse=True)
     return order_options(with_values(scenario, dict(zip(paths, mesh))), order)
@@ -91,7 +91,7 @@ def _row_blocks(shape: tuple[int, ...]) -> list[slice]:
     return [slice(start, start + rows) for start in range(0, shape[0], rows)]
 
 
-def _full(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+def _full(value: float | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """A figure on the whole grid (a figure no varied input reaches is a plain float)."""
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
 
@@ -99,7 +99,7 @@ def _full(value: Any, shape: tuple[int, ...]) -> np.ndarray:
 # Checks -----------------------------------------------------------------------
 
 
-def _check_metric(metric: str, fields: dict[str, Any]) -> None:
+def _check_metric(metric: str, fields: OptionFields) -> None:
     choices = [*fields, CHEAPEST]
     if metric not in choices:
         raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, choices)}; "

@@ -100,7 +100,8 @@ def main() -> None:
                         [*CHIPCALC, "compare", SCENARIO], repeats, "<= 1.25"))
     rows.append(compare("--version", [*FLOOR, SCENARIO, "-f", "json"], [*CHIPCALC, "--version"], repeats,
                         "<= 1.25"))
-    rows.append(compare("--help", [*FLOOR, SCENARIO, "-f", "json"], [*CHIPCALC, "--help"], repeats, "<= 1.25"))
+    rows.append(compare("--help", [*FLOOR, SCENARIO, "-f", "json"], [*CHIPCALC, "--help"], repeats,
+                        "<= 1.25"))
     with tempfile.TemporaryDirectory() as folder:
         files = batch_files(Path(folder), count)
         out = str(Path(folder) / "reports")
@@ -118,7 +119,8 @@ def main() -> None:
     rows.append(compare(f"sweep {size}, table", reference, sweep, max(repeats // 3, 2), "about 1"))
     rows.append(compare(f"sweep {size}, every point as JSON", reference, [*sweep, "-f", "json"],
                         max(repeats // 5, 1), "(output-bound)"))
-    _, peak = timed([*CHIPCALC, "simulate", SIMULATE_SCENARIO, "--samples", str(memory_samples), "-f", "json"])
+    _, peak = timed([*CHIPCALC, "simulate", SIMULATE_SCENARIO, "--samples", str(memory_samples),
+                     "-f", "json"])
     report(rows, memory_samples, peak)
 
 
@@ -128,7 +130,8 @@ def report(rows: list[dict], memory_samples: int, peak: int) -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; typer {version('typer')}, numpy {version('numpy')}")
     print()
-    print(f"{'benchmark':<30} {'baseline s':>10} {'chipcalc s':>10} {'min':>7} {'max':>7} {'ratio':>6}  target")
+    header = f"{'benchmark':<30} {'baseline s':>10} {'chipcalc s':>10} {'min':>7} {'max':>7} {'ratio':>6}"
+    print(f"{header}  target")
     for row in rows:
         print(f"{row['name']:<30} {row['baseline']:>10.3f} {row['subject']:>10.3f} {row['min']:>7.3f} "
               f"{row['max']:>7.3f} {row['ratio']:>6.2f}  {row['target']}")

@@ -96,7 +96,7 @@ def error_boundary() -> Iterator[None]:
 def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
     from .loader import ScenarioLoader
-    from .model import compare as evaluate
+    from .model import evaluate
 
     loader = ScenarioLoader()
     results, problems = [], []
@@ -304,28 +304,6 @@ def load_one(scenario: str | None, sets: list[str] | None) -> "Scenario":
     return ScenarioLoader().load(scenario, sets or ())
 
 
-def order_index(scenario: "Scenario", name: str | None) -> int:
-    """The index of the order named `name` (the first when None)."""
-    names = [order.name for order in scenario.orders]
-    if not names:
-        raise UsageError(f"{scenario.file} has no orders: add one under orders:")
-    if name is None:
-        return 0
-    if name not in names:
-        raise UsageError(f"no order '{name}' in {scenario.file}; orders: {', '.join(names)}")
-    return names.index(name)
-
-
-def default_option(scenario: "Scenario", index: int) -> str:
-    """The cheapest chip other than the order's own: the option a question is usually about."""
-    from .analysis.sensitivity import default_option as cheapest_other
-    from .analysis.solve import order_options
-
-    if len(scenario.chips) < 2:
-        raise UsageError(f"{scenario.file} has one chip only: add another to compare it with")
-    return cheapest_other(order_options(scenario, index), scenario.orders[index].chip)
-
-
 def draw(plot: Path | None, drawer: str, result: Any) -> None:
     """Draw `result` with `render.plots.<drawer>` into the file `plot`, when one was asked for."""
     if plot is None:
@@ -378,11 +356,12 @@ def breakeven(
                                  "order is shown")
             emit(load_all([scenario] if scenario else None, set_), format_, output, view="breakevens")
             return
+        from .analysis.common import order_index
         from .analysis.solve import goal_seek
 
         loaded = load_one(scenario, set_)
         index = order_index(loaded, order)
-        seek = goal_seek(loaded, vary, option or default_option(loaded, index), index)
+        seek = goal_seek(loaded, vary, option, index)
         emit((seek, loaded), format_, output, view="seek")
 
 
@@ -416,6 +395,7 @@ def sweep(
 
       chipcalc sweep --vary chips.ascend_910c.utilization=20%:60%:1% --plot sweep.svg
     """
+    from .analysis.common import order_index
     from .analysis.sweep import grid_values, sweep as run_sweep
     from .loader import parse_input
 
@@ -463,6 +443,7 @@ def sensitivity(
 
       chipcalc sensitivity scenarios/h200-2026.yaml --swing 10% --metric tco_usd --option ascend_910c --plot tornado.svg
     """
+    from .analysis.common import order_index
     from .analysis.sensitivity import sensitivity as run_sensitivity
     from .values import parse_rate
 
@@ -622,8 +603,8 @@ def diff(
 
       chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
     """
-    from .diff import diff_results
-    from .model import compare as evaluate
+    from .analysis.diff import diff_results
+    from .model import evaluate
     from .render.views import show_outcome
     from .values import parse_rate
 
@@ -689,7 +670,7 @@ def explain(
 
       chipcalc explain scenarios/article-check.yaml levy_usd --order h20-same-spend
     """
-    from .explain import explain as explain_metric
+    from .analysis.explain import explain as explain_metric
 
     with error_boundary():
         (result,) = load_all([scenario] if scenario else None, set_)

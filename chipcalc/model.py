@@ -3,7 +3,7 @@
 The formula functions use plain arithmetic only, so the same code evaluates
 one scenario (floats) or many sampled ones (numpy arrays broadcast through
 `+ - * /`). Choices between cases (breakeven reasons, sorting) are made at
-the edges, in `compare`, on floats.
+the edges, in `evaluate`, on floats.
 """
 
 from __future__ import annotations
@@ -214,11 +214,12 @@ class ScenarioResult:
 
 
 def evaluate_chips(scenario: Scenario) -> dict[str, ChipFigures]:
-    return {key: chip_figures(chip, scenario.assumptions, scenario.platforms) for key, chip in scenario.chips.items()}
+    return {key: chip_figures(chip, scenario.assumptions, scenario.platforms)
+            for key, chip in scenario.chips.items()}
 
 
-def compare(scenario: Scenario) -> ScenarioResult:
-    """Evaluate a scenario: every chip, every order with every option, the totals."""
+def evaluate(scenario: Scenario) -> ScenarioResult:
+    """Evaluate a scenario: every chip, every order with every option, the totals (`chipcalc compare`)."""
     figures = evaluate_chips(scenario)
     orders = tuple(_order_result(order, figures, scenario.assumptions) for order in scenario.orders)
     by_chip = []
@@ -227,6 +228,10 @@ def compare(scenario: Scenario) -> ScenarioResult:
         if mine:
             by_chip.append(_levy_total(key, mine))
     return ScenarioResult(scenario, figures, orders, tuple(by_chip), _levy_total(None, orders))
+
+
+compare = evaluate
+"""The entry point's first name, kept for callers written before the rename."""
 
 
 def _levy_total(chip: str | None, orders: Any) -> LevyTotal:
@@ -255,7 +260,8 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], lifetime_yea
         "spend_usd": units * own.buyer_price_usd,
         "levy_usd": units * own.levy_per_unit_usd,
         "vendor_net_usd": units * own.vendor_net_per_unit_usd,
-        "options": {key: option_figures(demand, fig, own_tco, lifetime_years) for key, fig in figures.items()},
+        "options": {key: option_figures(demand, fig, own_tco, lifetime_years)
+                    for key, fig in figures.items()},
     }
 
 
@@ -328,7 +334,8 @@ def breakevens(demand: float, a: ChipFigures, units_a: float, tco_a: float,
 
 def demand_breakeven(a: ChipFigures, c: ChipFigures) -> Breakeven:
     """D* = (M_c - M_a) / (k_a / e_a - k_c / e_c), or why there is none."""
-    den = a.cost_per_unit_usd / a.effective_tflops_per_unit - c.cost_per_unit_usd / c.effective_tflops_per_unit
+    den = (a.cost_per_unit_usd / a.effective_tflops_per_unit
+           - c.cost_per_unit_usd / c.effective_tflops_per_unit)
     num = c.migration_usd - a.migration_usd
     if (den > 0 and num > 0) or (den < 0 and num < 0):
         value = num / den
@@ -344,7 +351,8 @@ def demand_breakeven(a: ChipFigures, c: ChipFigures) -> Breakeven:
 def levy_rate_breakeven(a: ChipFigures, units_a: float, tco_c: float, pass_through: float) -> Breakeven:
     """r* = g / (t + g) / s_a, the levy rate on the order's chip at which T_a = T_c."""
     chip = a.chip
-    g = ((tco_c - a.migration_usd) / units_a - a.energy_per_unit_usd - chip.host_cost_usd) / chip.price_usd - 1
+    g = ((tco_c - a.migration_usd) / units_a - a.energy_per_unit_usd - chip.host_cost_usd) \
+        / chip.price_usd - 1
     if g < 0:
         return Breakeven(0.0, "always")
     if pass_through == 0:

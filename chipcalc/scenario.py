@@ -15,8 +15,16 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, NamedTuple
 
-OPEN_BOUND_NUDGE = 1e-9
-"""A value clamped to an open bound (a levy rate below 100%) stays this far inside it, relative."""
+OPEN_BOUND_NUDGE = 1e-12
+"""How far inside an open bound (a levy rate below 100%) a value is kept, relative: where `Spec.inside`
+clamps sampled and swung values, and where the goal seek starts its search.
+
+1e-12 and not 1e-9: a crossing between the nudged bound and the bound itself is one the goal seek
+cannot find, so the nudge should be as small as the arithmetic allows. At 1e-12 from 1 a double
+still resolves the gap 1 - rho to 1e-4 of itself (spacing 1.1e-16), so the buyer price
+p / (1 - rho) there is finite and meaningful; much closer, the gap is rounding noise. The value
+is part of the contract: `breakeven --vary` reports the range searched (a levy rate's high
+0.999999999999)."""
 
 REQUIRED = object()
 """Default of a key that a file must give."""
@@ -89,7 +97,10 @@ class Spec:
         high = None if self.high is None else show(self.high)
         if low is not None and high is not None:
             left = f"above {low}," if self.low_open else f"from {low}"
-            right = f"to below {high}" if self.high_open else f"up to {high}" if self.low_open else f"to {high}"
+            if self.high_open:
+                right = f"to below {high}"
+            else:
+                right = f"up to {high}" if self.low_open else f"to {high}"
             return f"{left} {right}"
         if low is not None:
             if self.low == 0 and self.low_open:
@@ -232,7 +243,8 @@ class Chip:
         "supply_units", "S: units available to this buyer; unlimited when absent",
         default=None, **POSITIVE,
     )
-    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)", default=None, **POSITIVE)
+    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)",
+                                     default=None, **POSITIVE)
     bandwidth_tbps: float | None = number(
         "bandwidth_tbps", "memory bandwidth, TB/s (shown, not computed with)", default=None, **POSITIVE
     )

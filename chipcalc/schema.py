@@ -60,7 +60,8 @@ def _value(spec: Spec, partial: bool) -> dict[str, Any]:
         return {**_record(spec.item, partial), **described}
     if spec.kind == "records":  # merged key by key with a parent's: entries may be partial
         return {"type": "object", **described, "minProperties": 1,
-                "patternProperties": {KEY_PATTERN: _record(spec.item, partial)}, "additionalProperties": False}
+                "patternProperties": {KEY_PATTERN: _record(spec.item, partial)},
+                "additionalProperties": False}
     if spec.kind == "list":  # replaced whole, never merged: each item is complete
         return {"type": "array", **described, "items": _record(spec.item)}
     if spec.kind == "numbers":

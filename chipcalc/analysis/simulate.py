@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import UsageError
 from ..model import evaluate_chips, order_demand, tco
 from ..scenario import Order, Scenario, Spec
-from ..paths import numeric_inputs, parse_path, with_values
+from ..paths import numeric_inputs, with_values
 from ..values import Uncertain
 
 Z_95 = 1.6448536269514722
@@ -123,7 +123,7 @@ def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: in
         raise UsageError(f"chunk size must be a whole number of at least 1 (got {chunk_size!r})")
 
 
-def _is_whole(value: Any) -> bool:
+def _is_whole(value: object) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -162,7 +162,7 @@ def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """What simulate summarises, for every order, in one model evaluation on the sampled arrays:
     the order's `levy_usd` and `demand_tflops`, and each option's `tco_usd`."""
-    sampled = with_values(scenario, _exchange_rates_last(inputs))
+    sampled = with_values(scenario, inputs)
     figures = evaluate_chips(sampled)
     results = []
     for order in sampled.orders:
@@ -171,12 +171,6 @@ def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[d
         results.append({"levy_usd": units * own.levy_per_unit_usd, "demand_tflops": demand,
                         "tco_usd": {key: tco(demand, chip) for key, chip in figures.items()}})
     return results
-
-
-def _exchange_rates_last(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """A sampled exchange rate rescales the (sampled) amounts written in its currency, so it goes last."""
-    is_rate = {path: parse_path(path)[:2] == ["assumptions", "fx"] for path in inputs}
-    return {path: inputs[path] for path in sorted(inputs, key=is_rate.__getitem__)}
 
 
 # Tallies: what outlives a chunk ----------------------------------------------
@@ -196,12 +190,13 @@ class _OrderTally:
         self.levy.add(_full(result["levy_usd"], size))
         tcos = [_full(result["tco_usd"][chip], size) for chip in self.chips]
         pflops = result["demand_tflops"] / 1000
-        for chip, tco in zip(self.chips, tcos):
-            self.tco[chip].add(tco)
-            if np.ndim(pflops) == 0:  # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
+        for chip, tco_usd in zip(self.chips, tcos):
+            self.tco[chip].add(tco_usd)
+            if np.ndim(pflops) == 0:
+                # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
                 self.per_pflops[chip] = _Scaled(self.tco[chip], 1 / float(pflops))
             else:
-                self.per_pflops[chip].add(tco / pflops)
+                self.per_pflops[chip].add(tco_usd / pflops)
         # argmin takes the first of equal values: ties go to the earlier chip in the scenario
         cheapest = np.argmin(np.stack(tcos), axis=0)
         self.cheapest_counts += np.bincount(cheapest, minlength=len(self.chips))
@@ -215,7 +210,7 @@ class _OrderTally:
         return OrderSimulation(order.name, order.chip, self.levy.stats(), options)
 
 
-def _full(value: Any, size: int) -> np.ndarray:
+def _full(value: float | np.ndarray, size: int) -> np.ndarray:
     """A figure as an array of the chunk's size (a figure no sampled input reaches is a plain float)."""
     return np.broadcast_to(np.asarray(value, dtype=float), (size,))
 

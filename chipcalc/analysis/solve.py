@@ -14,21 +14,19 @@ price) is reported as "no crossing in range".
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Callable
 
-from ..errors import UsageError, did_you_mean
-from ..model import evaluate_chips, order_figures, order_units
-from ..scenario import Order, Scenario, Spec
-from ..paths import numeric_inputs, parse_path, spec_at, value_at, with_values
+from ..errors import UsageError
+from ..model import evaluate_chips, order_units
+from ..paths import parse_path, with_values
+from ..scenario import OPEN_BOUND_NUDGE, Scenario, Spec
+from .common import checked_input, checked_order, order_options, switch_option
 
 NO_CROSSING = "no crossing in range"
 EQUAL_EVERYWHERE = "equal everywhere"
 
-OPEN_BOUND_NUDGE = 1e-12
-"""An open bound is searched from this far inside it, relative to the bound or the current value."""
 GROWTH = 1e6
 """An input with no upper bound is searched up to this many times its current value..."""
 FLOOR_HIGH = 1e15
@@ -57,16 +55,18 @@ class Seek:
     high: float
 
 
-def goal_seek(scenario: Scenario, path: str, option: str, order: int = 0) -> Seek:
+def goal_seek(scenario: Scenario, path: str, option: str | None = None, order: int = 0) -> Seek:
     """The value of `path` at which `option` costs as much as the chip order `order` buys.
 
     Example: `goal_seek(scenario, "chips.ascend_910c.utilization", "ascend_910c")`
     is the utilisation at which the 910C fleet's TCO equals the H200 order's.
-    Raises UsageError for a path that is not a numeric input of this
-    scenario, an unknown option, the order's own chip or a bad order index.
+    `option` defaults to the cheapest chip other than the order's own. Raises
+    UsageError for a path that is not a numeric input of this scenario, an
+    unknown option, the order's own chip, a scenario of one chip or a bad
+    order index.
     """
     target = checked_order(scenario, order)
-    checked_chip(scenario, option, "option")
+    option = switch_option(scenario, option, order)
     if option == target.chip:
         others = ", ".join(key for key in scenario.chips if key != option) or "(none)"
         raise UsageError(f"option {option!r} is the chip order {target.name!r} buys; "
@@ -86,12 +86,6 @@ def goal_seek(scenario: Scenario, path: str, option: str, order: int = 0) -> See
 
 
 # The scenario as the goal seek varies it ---------------------------------------
-
-
-def order_options(scenario: Scenario, order: int) -> dict[str, dict[str, Any]]:
-    """Each chip's option fields (MODEL.md, per order) for order number `order`, by chip key."""
-    figures = evaluate_chips(scenario)
-    return order_figures(scenario.orders[order], figures, scenario.assumptions.lifetime_years)["options"]
 
 
 def hold_demand(scenario: Scenario, order: int, path: str) -> Scenario:
@@ -129,76 +123,6 @@ def search_bounds(spec: Spec, current: float) -> tuple[float, float]:
     else:
         high = spec.high
     return float(low), float(high)
-
-
-# Validation shared with the other analyses ---------------------------------------
-
-
-def checked_order(scenario: Scenario, order: int) -> Order:
-    """Order number `order` (0-based), or a UsageError that says which exist."""
-    count = len(scenario.orders)
-    if count == 0:
-        raise UsageError("the scenario has no orders; add one under `orders:` (a chip and units or a budget)")
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order < count:
-        names = ", ".join(f"{i} ({o.name})" for i, o in enumerate(scenario.orders))
-        raise UsageError(f"no order {order!r} in this scenario; orders are numbered from 0: {names}")
-    return scenario.orders[order]
-
-
-def checked_chip(scenario: Scenario, key: str, role: str) -> str:
-    """`key` when it names a chip of the scenario, else a UsageError with the nearest key."""
-    if key not in scenario.chips:
-        raise UsageError(f"unknown {role} {key!r}{did_you_mean(key, scenario.chips)}; "
-                         f"chips are: {', '.join(scenario.chips)}")
-    return key
-
-
-def checked_input(scenario: Scenario, path: str) -> tuple[Spec, float]:
-    """The spec and current value of the numeric input at `path`, or a UsageError saying how to fix it."""
-    try:
-        tokens = parse_path(path)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    _check_demand_path(scenario, tokens)
-    inputs = {name: (spec, value) for name, spec, value in numeric_inputs(scenario)}
-    if path in inputs:
-        spec, value = inputs[path]
-        return spec, float(value)
-    raise UsageError(f"{path} is not a numeric input of this scenario{_why_not_numeric(scenario, path)}"
-                     f"{_nearest(path, inputs)}")
-
-
-def _check_demand_path(scenario: Scenario, tokens: list) -> None:
-    """Demand is varied through the quantity the order was given as, units or budget."""
-    if len(tokens) != 3 or tokens[0] != "orders" or tokens[2] not in ("units", "budget"):
-        return
-    index = tokens[1]
-    if not isinstance(index, int) or index >= len(scenario.orders):
-        return
-    given_as_units = scenario.orders[index].units is not None
-    if tokens[2] == "budget" and given_as_units:
-        raise UsageError(f"orders[{index}] is given as units, not a budget; "
-                         f"seek orders[{index}].units to vary its demand")
-    if tokens[2] == "units" and not given_as_units:
-        raise UsageError(f"orders[{index}] is given as a budget, not units; "
-                         f"seek orders[{index}].budget to vary its demand")
-
-
-def _why_not_numeric(scenario: Scenario, path: str) -> str:
-    try:
-        spec, value = spec_at(path), value_at(scenario, path)
-    except (KeyError, IndexError, ValueError):
-        return ""
-    if not spec.numeric:
-        return f" ({path} is {spec.kind}, not a number)"
-    if value is None:
-        return f" ({path} is not set in it; give it a value in the scenario first)"
-    return ""
-
-
-def _nearest(path: str, inputs: Iterable[str]) -> str:
-    near = difflib.get_close_matches(path, list(inputs), n=3, cutoff=0.5)
-    return f"; nearest numeric inputs: {', '.join(near)}" if near else ""
 
 
 # Root finding --------------------------------------------------------------------
@@ -257,7 +181,8 @@ def scan_points(low: float, high: float, count: int = SCAN_POINTS) -> list[float
         return _geometric(low, high, count)
     points = [low + (high - low) * i / (count - 1) for i in range(count)]
     if low <= 0 < high:
-        # the decades just above zero, which an even grid over a wide range steps over
+        # the decades just above zero, which an even grid over a wide range steps over, down to as
+        # near zero as the search goes near any open bound
         points += _geometric(high * OPEN_BOUND_NUDGE, high, count)
     return sorted(set(points))
 

@@ -10,10 +10,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .model import ScenarioResult
-from .render.views import order_document, totals_document
-from .scenario import Scenario
-from .paths import leaves
+from ..model import ScenarioResult
+from ..render.views import order_document, totals_document
+from ..scenario import Scenario
+from ..paths import leaves
 
 FRACTIONS = {"vs_order", "levy_rate", "utilization"}
 """Outcomes that are themselves fractions: --max-change compares them in absolute terms."""

@@ -55,9 +55,10 @@ def tcos(scenario: Scenario, a: str = "a", c: str = "c") -> tuple[float, float]:
     return options[a].tco_usd, options[c].tco_usd
 
 
-def agrees(seek, closed: float) -> None:
+def agrees(seek, closed: float, rounding: float = 0.0) -> None:
+    """`rounding`: what the costs' own rounding leaves uncertain in the crossing, absolutely."""
     assert seek.reason is None, seek
-    assert seek.value == pytest.approx(closed, rel=AGREE, abs=AGREE if closed == 0 else 0)
+    assert seek.value == pytest.approx(closed, rel=AGREE, abs=max(rounding, AGREE if closed == 0 else 0))
 
 
 # The closed forms of MODEL.md, case by case -----------------------------------
@@ -255,7 +256,9 @@ def test_solver_agrees_with_closed_forms(a, c, t, units, electricity, cann, rocm
         if getattr(found, field).reason is None:
             closed = closed_value(found, field)
             if seek.low <= closed <= seek.high:  # a demand beyond the capped search is out of reach
-                agrees(seek, closed)
+                # M* = T_a - n_c k_c: a migration cost far below the TCOs is known only to their rounding
+                rounding = 64 * 2.220446049250313e-16 * T_a if field == "migration_cost_usd" else 0.0
+                agrees(seek, closed, rounding)
         else:
             assert seek.value is None, (path, getattr(found, field), seek)
 

@@ -19,7 +19,9 @@ from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
 from .render import OutputFormat
 
 if TYPE_CHECKING:
+    from .documents import Command
     from .model import ScenarioResult
+    from .render.layout import Section
     from .scenario import Scenario
 
 app = typer.Typer(
@@ -110,22 +112,22 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioR
     return results
 
 
-def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: str) -> None:
-    """Render `results` with the view's functions (`views.<view>_document`, `_rows`, `_sections`,
-    and `_json` or `_csv` where a view writes that format directly) to stdout or `output`."""
-    from .render import views  # here, not at the top: --version and --help need none of the model
+def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:
+    """Render `results` as the command `view` shows them (its JSON and CSV from `documents.VIEWS`,
+    its tables from `render.sections.SECTIONS`) to stdout or `output`."""
+    from .documents import VIEWS  # here, not at the top: --version and --help need none of the model
+    from .render.sections import SECTIONS
 
-    document, rows, sections = (getattr(views, f"{view}_{part}") for part in ("document", "rows", "sections"))
-    json_text, csv_text = (getattr(views, f"{view}_{part}", None) for part in ("json", "csv"))
+    shown, sections = VIEWS[view], SECTIONS[view]
     fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
     if fmt is OutputFormat.json:
-        from .render.machine import render_json
+        from .render.json_csv import render_json
 
-        text = json_text(results) if json_text else render_json(document(results))
+        text = shown.json_text(results) if shown.json_text else render_json(shown.document(results))
     elif fmt is OutputFormat.csv:
-        from .render.machine import render_csv
+        from .render.json_csv import render_csv
 
-        text = csv_text(results) if csv_text else render_csv(rows(results))
+        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results))
     elif fmt is OutputFormat.markdown:
         from .render.markdown import render_markdown
 
@@ -141,20 +143,20 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: str)
         _print_table(sections(results))
 
 
-def _print_table(sections: list) -> None:
+def _print_table(sections: "list[Section]") -> None:
     """On a terminal (or with FORCE_COLOR), rich tables with colour; in a pipe, plain text."""
     if not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
         sys.stdout.write(_table_text(sections))
         return
     from rich.console import Console
 
-    from .render.table import render_table
+    from .render.terminal import render_table
 
     console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
     console.print(render_table(sections))
 
 
-def _table_text(sections: list) -> str:
+def _table_text(sections: "list[Section]") -> str:
     from .render.text import render_text
 
     try:
@@ -164,31 +166,11 @@ def _table_text(sections: list) -> str:
     return render_text(sections, width)
 
 
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write all of `content` or nothing (`fileio.write_atomic`)."""
+    from .fileio import write_atomic as write
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write all of `text` or nothing: a temporary file beside `path`, then a rename."""
-    import tempfile  # only commands that write files pay for it
-
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; give it a new file's mode
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException as error:
-        os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
+    write(path, content)
 
 
 # Commands -------------------------------------------------------------------
@@ -212,8 +194,10 @@ def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: For
 
       chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="compare")
+        emit(load_all(scenarios, set_), format_, output, view=Command.COMPARE)
 
 
 @app.command()
@@ -230,8 +214,10 @@ def chips(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Forma
 
       chipcalc chips -f csv -o chips.csv
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="chips")
+        emit(load_all(scenarios, set_), format_, output, view=Command.CHIPS)
 
 
 @app.command()
@@ -245,8 +231,10 @@ def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Format
 
       chipcalc levy scenarios/h200-2026.yaml --set assumptions.levy_pass_through=100%
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="levy")
+        emit(load_all(scenarios, set_), format_, output, view=Command.LEVY)
 
 
 @app.command()
@@ -263,6 +251,7 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
       chipcalc validate scenarios/*.yaml -f json
     """
+    from .documents import Command, FileCheck
     from .loader import ScenarioLoader
 
     with error_boundary():
@@ -281,7 +270,8 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         if fmt is OutputFormat.table and output is None:
             sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
         else:
-            emit(checked, fmt, output, view="validate")
+            emit([FileCheck(file, tuple(problems)) for file, problems in checked], fmt, output,
+                 view=Command.VALIDATE)
         count = len(checked)
         if invalid:
             sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
@@ -326,13 +316,11 @@ def default_option(scenario: "Scenario", index: int) -> str:
     return cheapest_other(order_options(scenario, index), scenario.orders[index].chip)
 
 
-def draw(plot: Path | None, drawer: str, result: Any) -> None:
-    """Draw `result` with `render.plots.<drawer>` into the file `plot`, when one was asked for."""
+def draw(plot: Path | None, picture: "Callable[[str], bytes]") -> None:
+    """Write the file `plot`, when one was asked for: `picture` draws it as svg or png bytes."""
     if plot is None:
         return
-    from .render import plots
-
-    getattr(plots, drawer)(result, plot)
+    write_atomic(plot, picture(plot.suffix[1:].lower()))
     sys.stderr.write(f"wrote {plot}\n")
 
 
@@ -371,19 +359,21 @@ def breakeven(
 
       chipcalc breakeven scenarios/h200-2026.yaml --vary platforms.cann.engineer_months --option ascend_910c
     """
+    from .documents import Analysis, Command
+
     with error_boundary():
         if vary is None:
             if option is not None or order is not None:
                 raise UsageError("--option and --order go with --vary; without it every option of every "
                                  "order is shown")
-            emit(load_all([scenario] if scenario else None, set_), format_, output, view="breakevens")
+            emit(load_all([scenario] if scenario else None, set_), format_, output, view=Command.BREAKEVENS)
             return
         from .analysis.solve import goal_seek
 
         loaded = load_one(scenario, set_)
         index = order_index(loaded, order)
         seek = goal_seek(loaded, vary, option or default_option(loaded, index), index)
-        emit((seek, loaded), format_, output, view="seek")
+        emit(Analysis(seek, loaded), format_, output, view=Command.SEEK)
 
 
 @app.command()
@@ -417,7 +407,9 @@ def sweep(
       chipcalc sweep --vary chips.ascend_910c.utilization=20%:60%:1% --plot sweep.svg
     """
     from .analysis.sweep import grid_values, sweep as run_sweep
+    from .documents import Analysis, Command
     from .loader import parse_input
+    from .render.plots import plot_sweep
 
     with error_boundary():
         if not vary:
@@ -434,8 +426,8 @@ def sweep(
             start, stop, step = (parse_input(loaded, path.strip(), part) for part in parts)
             varies.append((path.strip(), grid_values(start, stop, step)))
         result = run_sweep(loaded, varies, metric, order_index(loaded, order))
-        draw(plot, "plot_sweep", result)
-        emit((result, loaded), format_, output, view="sweep")
+        draw(plot, lambda fmt: plot_sweep(result, fmt))
+        emit(Analysis(result, loaded), format_, output, view=Command.SWEEP)
 
 
 @app.command()
@@ -464,6 +456,8 @@ def sensitivity(
       chipcalc sensitivity scenarios/h200-2026.yaml --swing 10% --metric tco_usd --option ascend_910c --plot tornado.svg
     """
     from .analysis.sensitivity import sensitivity as run_sensitivity
+    from .documents import Analysis, Command
+    from .render.plots import plot_tornado
     from .values import parse_rate
 
     with error_boundary():
@@ -474,8 +468,8 @@ def sensitivity(
         check_plot(plot)
         loaded = load_one(scenario, set_)
         tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
-        draw(plot, "plot_tornado", tornado)
-        emit((tornado, loaded), format_, output, view="tornado")
+        draw(plot, lambda fmt: plot_tornado(tornado, fmt))
+        emit(Analysis(tornado, loaded), format_, output, view=Command.TORNADO)
 
 
 @app.command()
@@ -503,14 +497,16 @@ def simulate(
       chipcalc simulate bench/scenarios/simulate.yaml -n 1000000 --plot tco.png
     """
     from .analysis.simulate import simulate as run_simulation
+    from .documents import Analysis, Command
+    from .render.plots import plot_simulation
 
     with error_boundary():
         check_plot(plot)
         loaded = load_one(scenario, set_)
         with progress_bar(samples) as advance:
             result = run_simulation(loaded, samples, seed, progress=advance)
-        draw(plot, "plot_simulation", result)
-        emit((result, loaded), format_, output, view="simulation")
+        draw(plot, lambda fmt: plot_simulation(result, fmt))
+        emit(Analysis(result, loaded), format_, output, view=Command.SIMULATION)
 
 
 @contextmanager
@@ -623,8 +619,9 @@ def diff(
       chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
     """
     from .diff import diff_results
+    from .documents import Command
     from .model import compare as evaluate
-    from .render.views import show_outcome
+    from .render.sections.checks import show_outcome
     from .values import parse_rate
 
     with error_boundary():
@@ -636,7 +633,7 @@ def diff(
                 raise UsageError(f"--max-change {error}") from None
         before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
         changes = diff_results(before, after)
-        emit(changes, format_, output, view="diff")
+        emit(changes, format_, output, view=Command.DIFF)
         if fail_on_change and changes.changed:
             sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
@@ -689,12 +686,13 @@ def explain(
 
       chipcalc explain scenarios/article-check.yaml levy_usd --order h20-same-spend
     """
+    from .documents import Analysis, Command
     from .explain import explain as explain_metric
 
     with error_boundary():
         (result,) = load_all([scenario] if scenario else None, set_)
-        explanation = (explain_metric(result, metric, order, chip), result.scenario.file)
-        emit(explanation, format_, output, view="explain")
+        explanation = Analysis(explain_metric(result, metric, order, chip), result.scenario)
+        emit(explanation, format_, output, view=Command.EXPLAIN)
 
 
 @app.command()
@@ -710,7 +708,7 @@ def schema(output: OutputOption = None) -> None:
 
       check-jsonschema --schemafile scenario.schema.json scenarios/*.yaml
     """
-    from .render.machine import render_json
+    from .render.json_csv import render_json
     from .schema import scenario_schema
 
     with error_boundary():

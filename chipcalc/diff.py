@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import ScenarioResult
-from .render.views import order_document, totals_document
+from .documents.compare import order_document, totals_document
+from .kinds import Display, kind_of
 from .scenario import Scenario
 from .paths import leaves
-
-FRACTIONS = {"vs_order", "levy_rate", "utilization"}
-"""Outcomes that are themselves fractions: --max-change compares them in absolute terms."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +41,12 @@ class OutcomeChange:
 
     @property
     def kind(self) -> str:
-        """money, fraction, quantity, or text (a reason or a chip)."""
+        """money, fraction (a rate: --max-change compares it in absolute points), quantity, or text
+        (a reason or a chip)."""
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new)):
             return "text"
-        if self.field.endswith("_usd"):
-            return "money"
-        return "fraction" if self.field.split(".")[-1] in FRACTIONS else "quantity"
+        shown = kind_of(self.field)
+        return "money" if shown is Display.MONEY else "fraction" if shown is Display.RATE else "quantity"
 
     @property
     def delta(self) -> float | None:

@@ -16,6 +16,7 @@ import typer
 
 from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
+from .fileio import write_atomic
 from .render import OutputFormat
 
 if TYPE_CHECKING:
@@ -114,11 +115,10 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioR
 
 def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:
     """Render `results` as the command `view` shows them (its JSON and CSV from `documents.VIEWS`,
-    its tables from `render.sections.SECTIONS`) to stdout or `output`."""
+    its tables from `render.sections`) to stdout or `output`."""
     from .documents import VIEWS  # here, not at the top: --version and --help need none of the model
-    from .render.sections import SECTIONS
 
-    shown, sections = VIEWS[view], SECTIONS[view]
+    shown = VIEWS[view]
     fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
     if fmt is OutputFormat.json:
         from .render.json_csv import render_json
@@ -131,16 +131,23 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
     elif fmt is OutputFormat.markdown:
         from .render.markdown import render_markdown
 
-        text = render_markdown(sections(results))
+        text = render_markdown(_sections(results, view))
     else:
         text = None
     if output is not None:
-        write_atomic(output, text if text is not None else _table_text(sections(results)))
+        write_atomic(output, text if text is not None else _table_text(_sections(results, view)))
         sys.stderr.write(f"wrote {output}\n")
     elif text is not None:
         sys.stdout.write(text)
     else:
-        _print_table(sections(results))
+        _print_table(_sections(results, view))
+
+
+def _sections(results: Any, view: "Command") -> "list[Section]":
+    """What `view` shows a person (`render.sections.SECTIONS`); JSON and CSV runs never load it."""
+    from .render.sections import SECTIONS
+
+    return SECTIONS[view](results)
 
 
 def _print_table(sections: "list[Section]") -> None:
@@ -164,13 +171,6 @@ def _table_text(sections: "list[Section]") -> str:
     except ValueError:
         width = 80
     return render_text(sections, width)
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write all of `content` or nothing (`fileio.write_atomic`)."""
-    from .fileio import write_atomic as write
-
-    write(path, content)
 
 
 # Commands -------------------------------------------------------------------

@@ -65,7 +65,8 @@ def _range_document(path: str, uncertain: Uncertain) -> Document:
             "dist": uncertain.dist, "value": uncertain.point}
 
 
-def scenarios_document(results: Iterable[ScenarioResult], body: Callable[[ScenarioResult], Document]) -> Document:
+def scenarios_document(results: Iterable[ScenarioResult],
+                       body: Callable[[ScenarioResult], Document]) -> Document:
     """The document of a command over several scenarios: each scenario's head and its `body`."""
     return {"schema_version": SCHEMA_VERSION,
             "scenarios": [{**scenario_head(r.scenario), **body(r)} for r in results]}

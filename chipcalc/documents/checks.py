@@ -54,8 +54,8 @@ def diff_document(diff: Diff) -> Document:
 
 def diff_rows(diff: Diff) -> list[Row]:
     """CSV: one row per change, inputs first, told apart by `kind`."""
-    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": c.old, "new": c.new,
-             "delta": None, "relative": None} for c in diff.inputs]
+    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": c.old,
+             "new": c.new, "delta": None, "relative": None} for c in diff.inputs]
     rows += [{"kind": "outcome", "where": c.where, "field": c.field, "old": c.old, "new": c.new,
               "delta": c.delta, "relative": c.relative} for c in diff.outcomes]
     return rows

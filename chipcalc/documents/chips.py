@@ -68,8 +68,8 @@ def levy_rows(results: Sequence[ScenarioResult]) -> list[Row]:
                          "vendor_net_usd": o.vendor_net_usd})
         for t in (*r.totals_by_chip, r.total):
             rows.append({**base, "level": "chip" if t.chip else "total", "order": None, "chip": t.chip,
-                         "units": t.units,
-                         "spend_usd": t.spend_usd, "levy_usd": t.levy_usd, "vendor_net_usd": t.vendor_net_usd})
+                         "units": t.units, "spend_usd": t.spend_usd, "levy_usd": t.levy_usd,
+                         "vendor_net_usd": t.vendor_net_usd})
     return rows
 
 

@@ -135,7 +135,8 @@ def simulation_rows(run: Analysis[Simulation]) -> list[Row]:
     simulation = run.result
     return [{"scenario": run.scenario.name, "samples": simulation.samples, "seed": simulation.seed,
              "order": o.name, "chip": x.chip,
-             **flatten({"tco_usd": _stats(x.tco_usd), "usd_per_effective_pflops": _stats(x.usd_per_effective_pflops)}),
+             **flatten({"tco_usd": _stats(x.tco_usd),
+                        "usd_per_effective_pflops": _stats(x.usd_per_effective_pflops)}),
              "p_cheapest": x.p_cheapest} for o in simulation.orders for x in o.options]
 
 

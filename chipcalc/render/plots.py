@@ -119,7 +119,8 @@ def _crossing(sweep: Sweep, x: Any, i: int) -> float:
     """Where the cheapest option changes between grid points i-1 and i: linear interpolation of
     the two options' costs when the metric is proportional to cost, else the midpoint."""
     before, after = sweep.chips[sweep.cheapest[i - 1]], sweep.chips[sweep.cheapest[i]]
-    if sweep.metric in ("tco_usd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour") and sweep.values:
+    proportional = ("tco_usd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour")
+    if sweep.metric in proportional and sweep.values:
         gap = [sweep.values[after][j] - sweep.values[before][j] for j in (i - 1, i)]
         if gap[0] != gap[1]:
             return x[i - 1] + (x[i] - x[i - 1]) * gap[0] / (gap[0] - gap[1])

@@ -52,10 +52,10 @@ def diff_sections(diff: Diff) -> list[Section]:
     for c in diff.outcomes:
         groups.setdefault(c.where, []).append(c)
     for where, changes in groups.items():
-        table = Table([Column("outcome"), Column("old", NUMBER), Column("new", NUMBER), Column("change", NUMBER)],
-                      title=f"Outcomes changed: {where}")
-        for c in changes:
-            table.rows.append([c.field, show_outcome(c.old, c.field), show_outcome(c.new, c.field), _change(c)])
+        table = Table([Column("outcome"), Column("old", NUMBER), Column("new", NUMBER),
+                       Column("change", NUMBER)], title=f"Outcomes changed: {where}")
+        table.rows = [[c.field, show_outcome(c.old, c.field), show_outcome(c.new, c.field), _change(c)]
+                      for c in changes]
         tables.append(table)
     return [Section(heading_text, [f"{len(diff.inputs)} inputs and {len(diff.outcomes)} outcomes changed"],
                     tables)]
@@ -95,8 +95,8 @@ def _term_tables(terms: Sequence[Term], scenario_file: str) -> tuple[Table, Tabl
             derived.rows.append([t.symbol, value, t.formula])
         else:
             inputs.rows.append([t.symbol, value, f"{t.path}\n  {where_from(t, scenario_file)}"])
-            if t.source:
-                sources.setdefault(t.source, t.path.rsplit(".", 1)[0] if t.path.startswith(("chips.", "platforms."))
-                                   else t.path)
+            if t.source:  # a chip's or platform's source once, under its key; an order's under its path
+                owner = t.path.rsplit(".", 1)[0] if t.path.startswith(("chips.", "platforms.")) else t.path
+                sources.setdefault(t.source, owner)
     inputs.notes = [f"source of {owner}: {source}" for source, owner in sources.items()]
     return derived, inputs

@@ -21,8 +21,9 @@ def chip_tables(result: ScenarioResult) -> list[Table]:
     """Prices per unit, compute, and the sources of the chips' figures."""
     precision = result.scenario.assumptions.precision
     prices = Table(
-        [Column("chip"), Column("list\nprice", kind_of("price_usd")), Column("levy\nrate", kind_of("levy_rate")),
-         Column("levy\nbase", kind_of("levy_base")), Column("buyer\nprice", kind_of("buyer_price_usd")),
+        [Column("chip"), Column("list\nprice", kind_of("price_usd")),
+         Column("levy\nrate", kind_of("levy_rate")), Column("levy\nbase", kind_of("levy_base")),
+         Column("buyer\nprice", kind_of("buyer_price_usd")),
          Column("levy\nper unit", kind_of("levy_per_unit_usd")),
          Column("vendor net\nper unit", kind_of("vendor_net_per_unit_usd")),
          Column("cost\nper unit", kind_of("cost_per_unit_usd"))],
@@ -45,7 +46,8 @@ def chip_tables(result: ScenarioResult) -> list[Table]:
                             f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.cost_per_unit_usd])
         compute.rows.append([c.key, f.tflops, c.utilization, f.effective_tflops_per_unit,
                              f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
-    sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source", wrap=True)], title="Sources")
+    sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source", wrap=True)],
+                    title="Sources")
     sources.rows = [[f.chip.key, f.chip.name, f.chip.as_of, f.chip.source] for f in result.chips.values()]
     return [prices, compute, sources]
 
@@ -79,7 +81,8 @@ def levy_table(r: ScenarioResult) -> Table:
                            chip.effective_levy_rate, o.levy_usd, o.vendor_net_usd])
     for t in r.totals_by_chip:
         table.rows.append(["all orders", t.chip, None, t.spend_usd, None, t.levy_usd, t.vendor_net_usd])
-    table.rows.append(["total", None, None, r.total.spend_usd, None, r.total.levy_usd, r.total.vendor_net_usd])
+    total = r.total
+    table.rows.append(["total", None, None, total.spend_usd, None, total.levy_usd, total.vendor_net_usd])
     table.notes.append("levy rate: the effective rate on the sale price (levy rate x levy base).")
     return table
 
@@ -91,8 +94,8 @@ def report_sections(result: ScenarioResult) -> list[Section]:
     scenario = result.scenario
     head = Section(f"Scenario {scenario.name}", scenario_lines(scenario), _scenario_tables(result),
                    description(scenario))
-    return [head, Section("Chips", [], chip_tables(result)), Section("Comparison", [], compare_tables(result)),
-            Section("Levy", [], [levy_table(result)])]
+    return [head, Section("Chips", [], chip_tables(result)),
+            Section("Comparison", [], compare_tables(result)), Section("Levy", [], [levy_table(result)])]
 
 
 def _scenario_tables(result: ScenarioResult) -> list[Table]:
@@ -113,8 +116,8 @@ def _scenario_tables(result: ScenarioResult) -> list[Table]:
                       title="Platforms (migration off the incumbent)")
     platforms.rows = [[key, p.migration_cost_usd, p.engineer_months, p.cost_per_engineer_month_usd, p.as_of,
                        p.source] for key, p in scenario.platforms.items()]
-    orders = Table([Column("order"), Column("chip"), Column("given"), Column("as of"), Column("source", wrap=True)],
-                   title="Orders")
+    orders = Table([Column("order"), Column("chip"), Column("given"), Column("as of"),
+                    Column("source", wrap=True)], title="Orders")
     orders.rows = [[o.name, o.chip, human_money(o.budget_usd) if o.budget_usd is not None else
                     f"{human_number(o.units)} units", o.as_of, o.source] for o in scenario.orders]
     return [assumptions] + ([platforms] if platforms.rows else []) + [orders]

@@ -32,7 +32,8 @@ def scenario_lines(scenario: Scenario, ranges: bool = True) -> list[str]:
         f"{human_rate(a.levy_pass_through)}, incumbent platform {a.incumbent_platform}",
     ]
     if ranges:
-        lines += [f"range collapsed: {path} {_show_range(path, uncertain)}" for path, uncertain in scenario.ranges]
+        lines += [f"range collapsed: {path} {_show_range(path, uncertain)}"
+                  for path, uncertain in scenario.ranges]
     return lines
 
 
@@ -65,7 +66,8 @@ def description(scenario: Scenario) -> str | None:
     return (scenario.description or "").strip() or None
 
 
-def summary_section(results: list[ScenarioResult], rows_of: Callable[[ScenarioResult], list[SummaryRow]]) -> Section:
+def summary_section(results: list[ScenarioResult],
+                    rows_of: Callable[[ScenarioResult], list[SummaryRow]]) -> Section:
     """The scenarios side by side: one column each, one row per figure."""
     columns = [Column("")] + [Column(r.scenario.name, MONEY) for r in results]
     by_label: dict[str, list[Any]] = {}

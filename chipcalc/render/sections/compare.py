@@ -59,10 +59,8 @@ def _options_table(order: OrderResult) -> Table:
         f"{ORDER_MARK} the order's chip. Levy paid {human_money(order.levy_usd)} on spend "
         f"{human_money(order.spend_usd)}. $/PFLOP/s: TCO per effective PFLOP/s."
     )
-    for o in order.options:
-        if not o.feasible:
-            table.notes.append(f"{SHORT_MARK} {o.chip}: short of supply by {human_number(o.supply_shortfall_units)}"
-                               f" units (needs {human_number(o.units)})")
+    table.notes += [f"{SHORT_MARK} {o.chip}: short of supply by {human_number(o.supply_shortfall_units)} "
+                    f"units (needs {human_number(o.units)})" for o in order.options if not o.feasible]
     return table
 
 
@@ -83,7 +81,8 @@ def _breakeven_cell(b: Breakeven, kind: Display) -> str:
 
 def breakeven_table(order: OrderResult) -> Table:
     kinds = [kind_of(f"breakeven.{name}") for _, name in BREAKEVEN_COLUMNS]
-    table = Table([Column("switch to")] + [Column(header, kind) for (header, _), kind in zip(BREAKEVEN_COLUMNS, kinds)],
+    table = Table([Column("switch to")]
+                  + [Column(header, kind) for (header, _), kind in zip(BREAKEVEN_COLUMNS, kinds)],
                   title=f"Breakevens of switching from {order.order.chip}")
     for o in order.options:
         if o.breakeven is not None:

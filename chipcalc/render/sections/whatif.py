@@ -26,8 +26,8 @@ def seek_sections(run: Analysis[Seek]) -> list[Section]:
     else:
         answer = f"{seek.path} = {show(seek.value, kind)} ({seek.value!r}); {searched}"
     section = scenario_section(run.scenario)
-    section.lines += [f"order {seek.order}: the value at which {seek.option} costs the same as the order's chip",
-                      answer]
+    section.lines += [f"order {seek.order}: the value at which {seek.option} costs the same as the "
+                      "order's chip", answer]
     return [section]
 
 
@@ -46,15 +46,12 @@ def sweep_sections(run: Analysis[Sweep]) -> list[Section]:
         cols = _shown(len(sweep.axes[1]))
         section.tables += _sweep_panels(sweep, rows, cols)
         shown_all = len(rows) == len(sweep.axes[0]) and len(cols) == len(sweep.axes[1])
-    section.lines.append(f"rows: {sweep.paths[0]}" + (f"; columns: {sweep.paths[1]}" if len(sweep.paths) == 2 else ""))
+    section.lines.append(f"rows: {sweep.paths[0]}"
+                         + (f"; columns: {sweep.paths[1]}" if len(sweep.paths) == 2 else ""))
     if not shown_all:
-        section.lines.append("the table shows evenly spaced points of the grid; -f csv or -f json carry every point")
+        section.lines.append("the table shows evenly spaced points of the grid; -f csv or -f json carry "
+                             "every point")
     return [section]
-
-
-def _metric_kind(sweep: Sweep) -> Display:
-    """The kind of the swept metric; `cheapest` (no values, a chip per point) is text."""
-    return kind_of(sweep.metric) if sweep.values else TEXT
 
 
 def _sweep_line(sweep: Sweep, rows: list[int]) -> Table:
@@ -64,7 +61,7 @@ def _sweep_line(sweep: Sweep, rows: list[int]) -> Table:
     shape = sweep.axes[0].shape
     chips = sweep.chips if sweep.values else ()
     columns = [Column(short_path(sweep.paths[0]), kind_of(sweep.paths[0]))] + [
-        Column(chip, _metric_kind(sweep)) for chip in chips] + [Column("cheapest")]
+        Column(chip, kind_of(sweep.metric)) for chip in chips] + [Column("cheapest")]
     table = Table(columns, title=f"{sweep.metric} by {sweep.paths[0]}, order {sweep.order}")
     cheapest = np.broadcast_to(sweep.cheapest, shape)
     for i in rows:
@@ -79,12 +76,13 @@ def _sweep_panels(sweep: Sweep, rows: list[int], cols: list[int]) -> list[Table]
 
     shape = (len(sweep.axes[0]), len(sweep.axes[1]))
     row_kind, col_kind = kind_of(sweep.paths[0]), kind_of(sweep.paths[1])
-    panels = [("cheapest", None)] + [(chip, sweep.values[chip]) for chip in (sweep.chips if sweep.values else ())]
+    panels = [("cheapest", None)] + [(chip, sweep.values[chip])
+                                     for chip in (sweep.chips if sweep.values else ())]
     tables = []
     for name, values in panels:
         table = Table([Column(short_path(sweep.paths[0]), row_kind)]
-                      + [Column(show(float(sweep.axes[1][j]), col_kind), TEXT if values is None else _metric_kind(sweep))
-                         for j in cols],
+                      + [Column(show(float(sweep.axes[1][j]), col_kind),
+                                TEXT if values is None else kind_of(sweep.metric)) for j in cols],
                       title=(f"Cheapest option, order {sweep.order}" if values is None else
                              f"{name}: {sweep.metric}, order {sweep.order}")
                       + f"; columns: {short_path(sweep.paths[1])}")
@@ -123,9 +121,9 @@ def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
     for s in moving[:TORNADO_ROWS]:
         bar = "#" * max(1, round(BAR_WIDTH * s.width / widest))
         table.rows.append([s.path, s.metric_low, s.metric_high, s.width, bar])
-    table.notes.append(f"each input moved by -{human_rate(tornado.swing)} (down) and +{human_rate(tornado.swing)}"
-                       f" (up), clamped to its valid range; {tornado.metric} at the scenario as given: "
-                       f"{show(tornado.base, kind)}")
+    swing = human_rate(tornado.swing)
+    table.notes.append(f"each input moved by -{swing} (down) and +{swing} (up), clamped to its valid range; "
+                       f"{tornado.metric} at the scenario as given: {show(tornado.base, kind)}")
     if len(moving) > TORNADO_ROWS or len(moving) < len(tornado.swings):
         table.notes.append(f"{len(moving)} of {len(tornado.swings)} inputs move it; the table shows the "
                            f"widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
@@ -149,7 +147,7 @@ def simulation_sections(run: Analysis[Simulation]) -> list[Section]:
             table.rows.append([x.chip + (f" {ORDER_MARK}" if x.chip == o.chip else ""), x.tco_usd.p5,
                                x.tco_usd.p50, x.tco_usd.p95, x.tco_usd.mean, x.usd_per_effective_pflops.p50,
                                x.p_cheapest])
-        table.notes.append(f"{ORDER_MARK} the order's chip. cheapest: the share of samples in which the option "
-                           "has the lowest TCO.")
+        table.notes.append(f"{ORDER_MARK} the order's chip. cheapest: the share of samples in which the "
+                           "option has the lowest TCO.")
         section.tables.append(table)
     return [section]

@@ -66,3 +66,29 @@ def test_version_and_help_import_none_of_the_model(arguments: tuple[str, ...]) -
 def test_compare_imports_nothing_heavy(fmt: str) -> None:
     # On a pipe the table is plain text: rich is for terminals only.
     assert not modules_imported_by("compare", "scenarios/h200-2026.yaml", "-f", fmt) & HEAVY
+
+
+def chipcalc_modules_imported(path: Path) -> set[str]:
+    """The chipcalc modules `path` imports (relative imports resolved against its package)."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1]
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names.update([module] if node.module else [f"{module}.{alias.name}" for alias in node.names])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("chipcalc"):
+            names.add(node.module)
+    return names
+
+
+def test_documents_import_nothing_from_render() -> None:
+    # The JSON/CSV contract is below presentation: diff and the library build on it.
+    for path in (PACKAGE / "documents").glob("*.py"):
+        render = {name for name in chipcalc_modules_imported(path) if name.startswith("chipcalc.render")}
+        assert not render, f"{path.name} imports {render}"
+
+
+def test_the_layering_check_sees_relative_imports() -> None:
+    assert "chipcalc.render.layout" in chipcalc_modules_imported(PACKAGE / "render" / "sections" / "compare.py")
+    assert "chipcalc.model" in chipcalc_modules_imported(PACKAGE / "documents" / "compare.py")

@@ -21,6 +21,7 @@ def _shown(kind: Kind, **default: Any) -> Any:
     every table, diff and plot shows the field the same way. A new field states its kind here."""
     return field(metadata={"kind": kind}, **default)
 
+
 # Per chip -----------------------------------------------------------------
 
 
@@ -169,6 +170,8 @@ class Option:
     effective_tflops_per_unit: float = _shown(Kind.NUMBER)
     tflops_per_kusd: float = _shown(Kind.NUMBER)
     usd_per_effective_pflops: float = _shown(Kind.NUMBER)
+    """TCO per effective PFLOP/s. A number, as diff, sweep and explain have always shown it; the
+    tables headed $/PFLOP/s put the $ in their cells."""
     usd_per_effective_pflops_hour: float = _shown(Kind.NUMBER)
     vs_order: float = _shown(Kind.RATE)
     supply_shortfall_units: float = _shown(Kind.NUMBER)

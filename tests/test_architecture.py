@@ -90,5 +90,6 @@ def test_documents_import_nothing_from_render() -> None:
 
 
 def test_the_layering_check_sees_relative_imports() -> None:
-    assert "chipcalc.render.layout" in chipcalc_modules_imported(PACKAGE / "render" / "sections" / "compare.py")
+    sections = PACKAGE / "render" / "sections" / "compare.py"
+    assert "chipcalc.render.layout" in chipcalc_modules_imported(sections)
     assert "chipcalc.model" in chipcalc_modules_imported(PACKAGE / "documents" / "compare.py")

@@ -23,5 +23,6 @@ def test_a_titled_section_with_a_table() -> None:
 
 
 def test_headers_of_two_lines_become_one() -> None:
-    table = Table([Column("utili-\nzation", RATE), Column("list\nprice", MONEY), Column("")], [[0.5, 1.0, "x"]])
+    table = Table([Column("utili-\nzation", RATE), Column("list\nprice", MONEY), Column("")],
+                  [[0.5, 1.0, "x"]])
     assert "| utilization | list price |   |" in render_markdown([Section("H", [], [table])])

@@ -8,7 +8,8 @@ from chipcalc.render.text import render_text
 
 def prices() -> Table:
     return Table([Column("chip"), Column("price", MONEY), Column("share", RATE), Column("units", COUNT)],
-                 [["a", 1500.0, 0.25, 400000.0], ["bb", None, 0.125, 2.0]], title="Prices", notes=["* a note"])
+                 [["a", 1500.0, 0.25, 400000.0], ["bb", None, 0.125, 2.0]], title="Prices",
+                 notes=["* a note"])
 
 
 def test_a_section_with_a_table() -> None:

@@ -5,7 +5,6 @@ Each takes an `Analysis`: the result and the scenario it was run on.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Iterator
 
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
@@ -47,6 +46,8 @@ as seven million small strings at once."""
 def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tuple[str, ...]]]:
     """(column names, then blocks of rows): each row the varied values and each chip's metric (or the
     cheapest chip, JSON-quoted when `quote`), every value as JSON text."""
+    import json  # json and numpy load only when a sweep is written: a table of compare needs neither
+
     import numpy as np
 
     grids = np.meshgrid(*sweep.axes, indexing="ij")
@@ -74,6 +75,8 @@ def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tu
 def sweep_json(run: Analysis[Sweep]) -> str:
     """The sweep's JSON, one point per line, written column-wise: a million points in seconds, not
     minutes. The head is dumped as JSON and closed by hand before the points are written."""
+    import json
+
     head = json.dumps(_sweep_head(run), indent=2, ensure_ascii=False)
     blocks = _sweep_blocks(run.result, quote=True)
     template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
@@ -90,6 +93,8 @@ def sweep_csv(run: Analysis[Sweep]) -> str:
 
 def sweep_rows(run: Analysis[Sweep]) -> list[Row]:
     """One dict per grid point: what `sweep_json` and `sweep_csv` write, as values."""
+    import json
+
     blocks = _sweep_blocks(run.result, quote=True)
     names = next(blocks)
     return [{name: json.loads(value) for name, value in zip(names, row)} for block in blocks for row in block]

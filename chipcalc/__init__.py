@@ -129,8 +129,9 @@ def explain(scenario: Scenario | ScenarioResult, metric: str = "tco_usd", order:
 def diff(old: Scenario | ScenarioResult, new: Scenario | ScenarioResult) -> Diff:
     """What changed between two scenarios (or two results): their inputs and their outcomes."""
     from .analysis.diff import diff_results
+    from .documents.compare import outcomes
 
-    return diff_results(_evaluated(old), _evaluated(new))
+    return diff_results(_evaluated(old), _evaluated(new), outcomes)
 
 
 def _evaluated(scenario: Scenario | ScenarioResult) -> ScenarioResult:

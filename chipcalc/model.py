@@ -8,12 +8,19 @@ the edges, in `evaluate`, on floats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .scenario import PRECISION_BITS, Assumptions, Chip, Order, Platform, Scenario
+from .scenario import PRECISION_BITS, Assumptions, Chip, Kind, Order, Platform, Scenario
 
 HOURS_PER_YEAR = 8760
+
+
+def _shown(kind: Kind, **default: Any) -> Any:
+    """A result field with its display kind (money, rate or number): `chipcalc.kinds` reads it, so
+    every table, diff and plot shows the field the same way. A new field states its kind here."""
+    return field(metadata={"kind": kind}, **default)
+
 
 # Per chip -----------------------------------------------------------------
 
@@ -55,20 +62,20 @@ class ChipFigures:
     """Per-unit figures of one chip (MODEL.md, per chip)."""
 
     chip: Chip
-    tflops: Any
+    tflops: Any = _shown(Kind.NUMBER)
     """F: dense peak TFLOP/s at the scenario's precision."""
-    effective_levy_rate: Any
-    buyer_price_usd: Any
-    levy_per_unit_usd: Any
-    vendor_net_per_unit_usd: Any
-    effective_tflops_per_unit: Any
-    energy_per_unit_usd: Any
-    cost_per_unit_usd: Any
+    effective_levy_rate: Any = _shown(Kind.RATE)
+    buyer_price_usd: Any = _shown(Kind.MONEY)
+    levy_per_unit_usd: Any = _shown(Kind.MONEY)
+    vendor_net_per_unit_usd: Any = _shown(Kind.MONEY)
+    effective_tflops_per_unit: Any = _shown(Kind.NUMBER)
+    energy_per_unit_usd: Any = _shown(Kind.MONEY)
+    cost_per_unit_usd: Any = _shown(Kind.MONEY)
     """k = b + h + E: buyer price, host cost and lifetime energy of one unit."""
-    tflops_per_kusd: Any
-    migration_usd: Any
+    tflops_per_kusd: Any = _shown(Kind.NUMBER)
+    migration_usd: Any = _shown(Kind.MONEY)
     """M: the one-time cost of moving the buyer's software to this chip's platform."""
-    electricity_usd_per_kwh: Any
+    electricity_usd_per_kwh: Any = _shown(Kind.MONEY)
 
     @property
     def tpp(self) -> float:
@@ -133,17 +140,17 @@ class Breakeven:
     reason: str | None = None
     pays: str | None = None
     """For demand only: switching pays `above` or `below` the value."""
-    order_units: float | None = None
+    order_units: float | None = _shown(Kind.NUMBER, default=None)
     """For demand only: the value in units of the order's chip."""
 
 
 @dataclass(frozen=True)
 class Breakevens:
-    demand_tflops: Breakeven
-    levy_rate: Breakeven
-    migration_cost_usd: Breakeven
-    price_usd: Breakeven
-    utilization: Breakeven
+    demand_tflops: Breakeven = _shown(Kind.NUMBER)
+    levy_rate: Breakeven = _shown(Kind.RATE)
+    migration_cost_usd: Breakeven = _shown(Kind.MONEY)
+    price_usd: Breakeven = _shown(Kind.MONEY)
+    utilization: Breakeven = _shown(Kind.RATE)
 
 
 @dataclass(frozen=True)
@@ -152,20 +159,22 @@ class Option:
 
     chip: str
     is_order_chip: bool
-    units: float
-    buyer_price_usd: float
-    levy_per_unit_usd: float
-    capex_usd: float
-    levy_usd: float
-    energy_usd: float
-    migration_usd: float
-    tco_usd: float
-    effective_tflops_per_unit: float
-    tflops_per_kusd: float
-    usd_per_effective_pflops: float
-    usd_per_effective_pflops_hour: float
-    vs_order: float
-    supply_shortfall_units: float
+    units: float = _shown(Kind.NUMBER)
+    buyer_price_usd: float = _shown(Kind.MONEY)
+    levy_per_unit_usd: float = _shown(Kind.MONEY)
+    capex_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    energy_usd: float = _shown(Kind.MONEY)
+    migration_usd: float = _shown(Kind.MONEY)
+    tco_usd: float = _shown(Kind.MONEY)
+    effective_tflops_per_unit: float = _shown(Kind.NUMBER)
+    tflops_per_kusd: float = _shown(Kind.NUMBER)
+    usd_per_effective_pflops: float = _shown(Kind.NUMBER)
+    """TCO per effective PFLOP/s. A number, as diff, sweep and explain have always shown it; the
+    tables headed $/PFLOP/s put the $ in their cells."""
+    usd_per_effective_pflops_hour: float = _shown(Kind.NUMBER)
+    vs_order: float = _shown(Kind.RATE)
+    supply_shortfall_units: float = _shown(Kind.NUMBER)
     breakeven: Breakevens | None
 
     @property
@@ -176,11 +185,11 @@ class Option:
 @dataclass(frozen=True)
 class OrderResult:
     order: Order
-    units: float
-    demand_tflops: float
-    spend_usd: float
-    levy_usd: float
-    vendor_net_usd: float
+    units: float = _shown(Kind.NUMBER)
+    demand_tflops: float = _shown(Kind.NUMBER)
+    spend_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    vendor_net_usd: float = _shown(Kind.MONEY)
     options: tuple[Option, ...]
     """Cheapest first by TCO."""
 
@@ -197,10 +206,10 @@ class OrderResult:
 class LevyTotal:
     chip: str | None
     """None for the scenario's total."""
-    spend_usd: float
-    levy_usd: float
-    vendor_net_usd: float
-    units: float | None = None
+    spend_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    vendor_net_usd: float = _shown(Kind.MONEY)
+    units: float | None = _shown(Kind.NUMBER, default=None)
     """Units of the chip bought; None for the total, where units of different chips do not add."""
 
 

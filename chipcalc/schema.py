@@ -140,9 +140,8 @@ class _Builder:
 def _numeric(spec: Spec, kind: Kind) -> Schema:
     """A value in range: a plain number, a written form (`25%`, `$32k`, `400k`), or an uncertain range."""
     forms = [_form(kind, condition) for condition in _conditions(spec)]
-    text = {"type": "string", "allOf": [{"pattern": rf"^\s*{form}\s*$"} for form in forms]}
     shorthand = [rf"^\s*{form}\s+to\s+{form}\s*$" for form in forms]
-    bound = {"anyOf": [_plain(spec), text]}
+    bound = {"anyOf": [_plain(spec), _text(spec, kind)]}
     uncertain: Schema = {
         "type": "object",
         "description": "an uncertain input: low and high (5th and 95th percentiles for normal and "
@@ -157,11 +156,16 @@ def _numeric(spec: Spec, kind: Kind) -> Schema:
         shorthand.append(rf"^\s*{_form(kind, lambda _: _POSITIVE)}\s+to\s")
         uncertain["allOf"].append({
             "if": {"required": ["dist"], "properties": {"dist": {"const": "lognormal"}}},
-            "then": {"properties": {"low": {"anyOf": [_plain(positive), {"type": "string", "allOf": [
-                {"pattern": rf"^\s*{_form(kind, condition)}\s*$"} for condition in _conditions(positive)]}]}}},
+            "then": {"properties": {"low": {"anyOf": [_plain(positive), _text(positive, kind)]}}},
         })
     ranged = {"type": "string", "allOf": [{"pattern": pattern} for pattern in shorthand]}
-    return {"anyOf": [_plain(spec), text, ranged, uncertain]}
+    return {"anyOf": [*bound["anyOf"], ranged, uncertain]}
+
+
+def _text(spec: Spec, kind: Kind) -> Schema:
+    """One value written as text (`25%`, `$32k`, `400k`) in `spec`'s range."""
+    return {"type": "string", "allOf": [{"pattern": rf"^\s*{_form(kind, condition)}\s*$"}
+                                        for condition in _conditions(spec)]}
 
 
 def _plain(spec: Spec) -> Schema:

@@ -103,6 +103,14 @@ def test_a_pull_request_that_changes_an_outcome_gets_a_comment_with_the_diff(ori
     assert gate.returncode == 1 and "more than 5%" in gate.stderr  # a 25% -> 30% levy moves the levy 20%
 
 
+def test_a_new_scenario_is_named_in_the_comment(origin: Path, tmp_path: Path) -> None:
+    clone = pull_request(origin, tmp_path, None)
+    shutil.copy(SCENARIOS / "article-check.yaml", clone / "scenarios")
+    assert run_step(clone, "Outcomes changed by this pull request").returncode == 0
+    assert (clone / "diff.md").read_text(encoding="utf-8") == "## New scenario: scenarios/article-check.yaml\n\n"
+    assert (clone / "github-output").read_text(encoding="utf-8") == "changed=true\n"
+
+
 def test_a_pull_request_that_changes_nothing_gets_no_comment(origin: Path, tmp_path: Path) -> None:
     clone = pull_request(origin, tmp_path, None)
     for name in ("Validate", "Reports are up to date", "Outcomes changed by this pull request",

@@ -59,7 +59,9 @@ def scaling_scenario(path: Path, chips: int, orders: int, platforms: int = 3) ->
                   f"    utilization: {25 + index % 20}%",
                   f"    power_w: {900 + 10 * (index % 50)}",
                   f"    host_cost: ${1 + index % 10}k"]
-    lines += ["", "platforms:"]
+        if _platform(index, platforms) != "cuda":  # domestic supply is limited, as in the shipped scenarios
+            lines.append(f"    supply_units: {20 + index % 30}k")
+    lines += ["", "platforms:"] if platforms > 1 else []
     for number in range(1, platforms):
         lines += [f"  p{number}:", f"    migration_cost: ${50 * number}M", f"    engineer_months: {1000 * number}",
                   "    cost_per_engineer_month: $15k"]

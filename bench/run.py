@@ -206,13 +206,13 @@ def line(result: dict) -> str:
         verdict.append(f"<= {row.memory_goal_mib} MiB {'ok' if subject_mib <= row.memory_goal_mib else 'MISSED'}")
     if row.same_output:
         verdict.append("OUTPUT DIFFERS" if result["different"] else "same bytes")
-    return (f"{row.name:<36} {_spread(floors)} {_spread(subjects)} {ratio:>6.2f} "
+    return (f"{row.name:<40} {_spread(floors)} {_spread(subjects)} {ratio:>6.2f} "
             f"{max(run.peak_mib for run in floors):>9} {subject_mib:>12}  {', '.join(verdict)}")
 
 
 def _spread(runs: list[Run]) -> str:
     seconds = [run.seconds for run in runs]
-    return f"{statistics.median(seconds):>7.3f} ({min(seconds):.3f}-{max(seconds):.3f})".rjust(22)
+    return f"{statistics.median(seconds):>7.3f} ({min(seconds):.3f}-{max(seconds):.3f})".rjust(24)
 
 
 def machine() -> str:
@@ -244,7 +244,7 @@ def main() -> int:
         parser.error(f"no row matches {options.only}; rows are: {', '.join(row.name for row in rows(sizes))}")
     print(machine())
     print()
-    print(f"{'row':<36} {'floor s (min-max)':>22} {'chipcalc s (min-max)':>22} {'ratio':>6} "
+    print(f"{'row':<40} {'floor s (min-max)':>24} {'chipcalc s (min-max)':>24} {'ratio':>6} "
           f"{'floor MiB':>9} {'chipcalc MiB':>12}  goal")
     failed = False
     with tempfile.TemporaryDirectory(prefix="chipcalc-bench-") as folder:

@@ -21,6 +21,7 @@ from ..scenario import Mix, Scenario
 
 if TYPE_CHECKING:
     import numpy as np
+    from scipy.optimize import OptimizeResult
 
 COST_UNITS = 1e6
 """The cheapest chip's cost of meeting the whole demand, in the objective's units."""
@@ -32,8 +33,8 @@ ZERO_SHARE = 1e-12
 """A share of demand below this is the solver's rounding, not a chip in the fleet."""
 TIGHT = 1e-9
 """A row within this of its bound (bounds are 1 or shares) holds with equality."""
-NO_VALUE = 1e-9
-"""A dual below this, in objective units per unit of the row's bound, is 0 up to rounding."""
+NO_VALUE = 1e-12
+"""A dual below this, relative to the objective's scale (per unit of the row's bound), is 0 up to rounding."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def solve_fixed(problem: Problem, platforms: frozenset[int]) -> Solution | None:
     shares = np.where(result.x > ZERO_SHARE, result.x, 0.0)
     used = frozenset(p for z, p in zip(shares, problem.platform_of) if p is not None and z > 0)
     cost = float(problem.cost @ shares + sum(problem.migration_usd[p] for p in used) / problem.unit_usd)
-    binding = _binding(problem, result, shares, upper)
+    binding = _binding(problem, result, shares, upper, objective_scale=COST_UNITS)
     return Solution(shares, cost, used, binding)
 
 
@@ -194,10 +195,11 @@ def largest_demand(problem: Problem) -> tuple[float, tuple[Binding, ...]]:
     result = _linprog(-np.ones(len(problem.keys)), problem, problem.upper, equality=False)
     _check(result)
     shares = np.where(result.x > ZERO_SHARE, result.x, 0.0)
-    return float(shares.sum()), _binding(problem, result, shares, problem.upper)
+    return float(shares.sum()), _binding(problem, result, shares, problem.upper, objective_scale=1.0)
 
 
-def _linprog(cost: np.ndarray, problem: Problem, upper: np.ndarray, equality: bool):
+def _linprog(cost: np.ndarray, problem: Problem, upper: np.ndarray, equality: bool) -> OptimizeResult:
+    """Minimise `cost . z` within the limit rows and `0 <= z <= upper`, with `sum z = 1` if `equality`."""
     import numpy as np
     from scipy.optimize import linprog
 
@@ -214,22 +216,24 @@ def _linprog(cost: np.ndarray, problem: Problem, upper: np.ndarray, equality: bo
     )
 
 
-def _binding(problem: Problem, result, shares: np.ndarray, upper: np.ndarray) -> tuple[Binding, ...]:
+def _binding(problem: Problem, result: OptimizeResult, shares: np.ndarray, upper: np.ndarray,
+             objective_scale: float) -> tuple[Binding, ...]:
     """Limits at their bound with a dual above rounding; `value` is -dual * step (objective saved)."""
+    noise = NO_VALUE * objective_scale
     found = []
     for c, key in enumerate(problem.keys):
         value = -result.upper.marginals[c] * problem.unit_step[c]
         supplied = problem.upper[c] == upper[c] and upper[c] < float("inf")
-        if supplied and shares[c] >= upper[c] - TIGHT and value > NO_VALUE * problem.unit_step[c]:
+        if supplied and shares[c] >= upper[c] - TIGHT and value > noise * problem.unit_step[c]:
             found.append(Binding("supply", key, None, float(value)))
     for r, row in enumerate(problem.rows):
         value = -result.ineqlin.marginals[r] * row.step
-        if float(row.coefficients @ shares) >= row.bound - TIGHT and value > NO_VALUE * row.step:
+        if float(row.coefficients @ shares) >= row.bound - TIGHT and value > noise * row.step:
             found.append(Binding(row.limit, None, row.rule, float(value)))
     return tuple(found)
 
 
-def _check(result) -> None:
+def _check(result: OptimizeResult) -> None:
     """A solver that fails on these small, well-scaled problems is a bug here, not a user's mistake."""
     if result.status != 0:
         raise RuntimeError(f"HiGHS could not solve the fleet mix: {result.message}")

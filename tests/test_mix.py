@@ -525,7 +525,8 @@ def test_near_ties_are_solved_exactly(evaluate, seed):
         assert mix.tco_usd == pytest.approx(reference[0], rel=1e-10)
 
 
-def test_scipy_is_imported_only_when_a_mix_is_solved():
+def test_importing_the_solvers_does_not_import_scipy():
+    # start-up: a command pays for scipy only when it solves something
     script = ("import sys, chipcalc.analysis.mix, chipcalc.analysis.solve\n"
               "assert 'scipy' not in sys.modules, 'scipy imported at start-up'")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)

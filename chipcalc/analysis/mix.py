@@ -111,11 +111,6 @@ def optimal_mix(result: ScenarioResult, order_index: int, limits: Mix) -> MixRes
     )
 
 
-def optimal_mixes(result: ScenarioResult, limits: Mix) -> tuple[MixResult, ...]:
-    """The cheapest fleet for every order of an evaluated scenario, in order."""
-    return tuple(optimal_mix(result, index, limits) for index in range(len(result.orders)))
-
-
 def _chips(result: ScenarioResult, problem: Problem, solution: Solution,
            demand_tflops: float) -> tuple[MixChip, ...]:
     chips = []

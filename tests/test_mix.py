@@ -530,3 +530,19 @@ def test_importing_the_solvers_does_not_import_scipy():
     script = ("import sys, chipcalc.analysis.mix, chipcalc.analysis.solve\n"
               "assert 'scipy' not in sys.modules, 'scipy imported at start-up'")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+
+
+def test_a_sliver_on_a_platform_left_at_almost_zero_is_priced_both_ways(evaluate, monkeypatch):
+    # HiGHS may return y_cann = 1e-7 (integral within its 1e-6 tolerance) with d carrying 1e-7 of the
+    # demand: the platforms are then read both without cann and with cann paid in full.
+    import numpy as np
+    import scipy.optimize
+    from scipy.optimize import OptimizeResult
+
+    from chipcalc.analysis.mix_lp import build_problem, choose_platforms
+
+    result = evaluate(QUOTA)
+    problem = build_problem(result.scenario, result.chips, result.orders[0].demand_tflops, NO_LIMITS)
+    sliver = OptimizeResult(status=0, x=np.array([1 - 1e-7, 1e-7, 1e-7]))  # z_a, z_d, y_cann
+    monkeypatch.setattr(scipy.optimize, "milp", lambda *args, **kwargs: sliver)
+    assert choose_platforms(problem) == (frozenset(), frozenset({0}))

@@ -335,3 +335,45 @@ def specs(cls: type) -> Mapping[str, tuple[str, Spec]]:
     """
     return MappingProxyType({f.metadata["spec"].key: (f.name, f.metadata["spec"])
                              for f in fields(cls) if "spec" in f.metadata})
+
+
+@dataclass(frozen=True)
+class MixRule:
+    """A policy limit on the share of an order's demand that a set of chips may meet (a quota, a cap)."""
+
+    name: str = text("name", "defaults to rule-1, rule-2, ...")
+    chips: tuple[str, ...]
+    """The keys of the chips the rule counts, at least one. No `Spec` yet: a list of chip keys is a
+    kind of value the loader does not read so far (see `Mix`)."""
+    min_share: float | None = rate(
+        "min_share", "the least share of the demand (effective TFLOP/s) these chips must meet",
+        default=None, low=0.0, high=1.0,
+    )
+    max_share: float | None = rate(
+        "max_share", "the largest share of the demand (effective TFLOP/s) these chips may meet",
+        default=None, low=0.0, high=1.0,
+    )
+    source: str | None = text("source", SOURCE_DOC)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The limits `chipcalc mix` applies to every order, besides each chip's supply.
+
+    Not yet a section of `Scenario`: the analysis takes it as an argument until the loader reads
+    `mix:` (MODEL.md, fleet mix).
+    """
+
+    power_limit_mw: float | None = number(
+        "power_limit_mw",
+        "facility power (power_w x pue) the buyer can supply, MW; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    capex_limit_usd: float | None = money(
+        "capex_limit",
+        "hardware spend (buyer price + host cost) the buyer can make; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    rules: tuple[MixRule, ...] = _spec(
+        "rules", "list", "limits on the share of the demand a set of chips meets", default=[], item=MixRule
+    )

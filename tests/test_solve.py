@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from chipcalc.analysis.solve import (
     EQUAL_EVERYWHERE,
     NO_CROSSING,
-    brent,
     find_crossing,
     goal_seek,
     search_bounds,
@@ -375,9 +374,16 @@ def test_seek_reports_the_range_searched():
 
 # Root finding ----------------------------------------------------------------------
 
-def test_brent_to_full_precision():
-    root = brent(lambda x: x * x - 2, 1, 2, -1, 2)
-    assert root == pytest.approx(math.sqrt(2), rel=1e-15)
+def test_crossing_refined_to_full_precision():
+    # sqrt(2) lies between two scan points of [1, 2]; brentq must close in on it to the last bits
+    value, reason = find_crossing(lambda x: (x * x, 2.0), 1, 2)
+    assert reason is None and value == pytest.approx(math.sqrt(2), rel=1e-15)
+
+
+def test_tiny_crossing_refined_relative_to_itself():
+    # an absolute tolerance (brentq's default xtol is 2e-12) would stop far from a root near 1e-20
+    value, reason = find_crossing(lambda x: (x, 3e-20), 0, 1e-18)
+    assert reason is None and value == pytest.approx(3e-20, rel=1e-14)
 
 
 def test_find_crossing_takes_the_first_sign_change():

@@ -34,7 +34,7 @@ FLOOR_HIGH = 1e15
 SCAN_POINTS = 256
 ROUNDING = 64 * 2.220446049250313e-16
 """Two costs closer than this, relative to the larger, are equal as far as floating point can tell."""
-RELATIVE_TOLERANCE = 4 * 2.220446049250313e-16  # 4 machine epsilons, as scipy's brentq
+RELATIVE_TOLERANCE = 4 * 2.220446049250313e-16  # 4 machine epsilons: the least brentq accepts
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, hig
     """The first x in [low, high] at which the two `costs(x)` are equal: `(x, None)` or `(None, reason)`.
 
     Scans `scan_points(low, high)` for the first change of sign of the
-    difference and refines it with Brent's method. A difference within
+    difference and refines it with Brent's method (scipy's brentq). A difference within
     rounding error of the costs has no sign: it is a crossing only at an end
     of the range that `bounded` says is a value of the input, not an open
     bound the costs may only tend to equal at, nor the cap of an unbounded
@@ -154,13 +154,25 @@ def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, hig
         return (None, EQUAL_EVERYWHERE) if samples else (None, NO_CROSSING)
     if bounded[0] and samples[0][0] == low and samples[0][2] == 0:
         return low, None
-    for (x0, d0, sign0), (x1, d1, sign1) in zip(significant, significant[1:]):
+    for (x0, _, sign0), (x1, _, sign1) in zip(significant, significant[1:]):
         if sign0 != sign1:
-            return brent(difference, x0, x1, d0, d1), None
+            return _refine(difference, x0, x1), None
     if bounded[1] and samples[-1][0] == high and samples[-1][2] == 0:
         # equal from the end of the last difference up to the bound: the first point of that run
         return next(x for x, _, _ in samples if x > significant[-1][0]), None
     return None, NO_CROSSING
+
+
+def _refine(difference: Callable[[float], float], low: float, high: float) -> float:
+    """The root of `difference` between two points where it has opposite signs, to full precision.
+
+    scipy's brentq stops when the bracket is within (xtol + rtol * |x|) / 2; an xtol of 1e-300
+    leaves only the relative tolerance, so tiny roots are found as exactly as large ones.
+    Imported here: scipy costs start-up time, and only a goal seek needs it.
+    """
+    from scipy.optimize import brentq
+
+    return float(brentq(difference, low, high, xtol=1e-300, rtol=RELATIVE_TOLERANCE, maxiter=200, disp=False))
 
 
 def _sign(first: float, second: float) -> int | None:
@@ -192,51 +204,3 @@ def _geometric(low: float, high: float, count: int) -> list[float]:
     points = [low * math.exp(ratio * i / (count - 1)) for i in range(count)]
     points[0], points[-1] = low, high  # exactly the bounds, not exp(log(...)) of them
     return points
-
-
-def brent(function: Callable[[float], float], a: float, b: float, fa: float, fb: float,
-          relative_tolerance: float = RELATIVE_TOLERANCE, max_iterations: int = 200) -> float:
-    """A root of `function` in [a, b], where fa = function(a) and fb = function(b) differ in sign.
-
-    Brent's method (inverse quadratic interpolation, secant, bisection), as
-    scipy's brentq writes it.
-    """
-    if fa == 0 or fb == 0:
-        return a if fa == 0 else b
-    previous, current, f_previous, f_current = a, b, fa, fb
-    block, f_block = previous, f_previous  # the other end of the bracket
-    step_before = step = current - previous
-    for _ in range(max_iterations):
-        if f_previous != 0 and f_current != 0 and (f_previous < 0) != (f_current < 0):
-            block, f_block = previous, f_previous
-            step_before = step = current - previous
-        if abs(f_block) < abs(f_current):
-            previous, current, block = current, block, current
-            f_previous, f_current, f_block = f_current, f_block, f_current
-        tolerance = (1e-300 + relative_tolerance * abs(current)) / 2
-        bisect = (block - current) / 2
-        if f_current == 0 or abs(bisect) < tolerance:
-            return current
-        if abs(step_before) > tolerance and abs(f_current) < abs(f_previous):
-            trial = _interpolated_step(previous, current, block, f_previous, f_current, f_block)
-            if 2 * abs(trial) < min(abs(step_before), 3 * abs(bisect) - tolerance):
-                step_before, step = step, trial
-            else:
-                step_before = step = bisect
-        else:
-            step_before = step = bisect
-        previous, f_previous = current, f_current
-        current += step if abs(step) > tolerance else math.copysign(tolerance, bisect)
-        f_current = function(current)
-    return current
-
-
-def _interpolated_step(previous: float, current: float, block: float,
-                       f_previous: float, f_current: float, f_block: float) -> float:
-    """Secant step when two of the points coincide, else inverse quadratic extrapolation."""
-    if previous == block:
-        return -f_current * (current - previous) / (f_current - f_previous)
-    slope_previous = (f_previous - f_current) / (previous - current)
-    slope_block = (f_block - f_current) / (block - current)
-    return -f_current * (f_block * slope_block - f_previous * slope_previous) / (
-        slope_block * slope_previous * (f_block - f_previous))

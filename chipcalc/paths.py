@@ -95,26 +95,15 @@ def value_at(scenario: Scenario, path: str) -> Any:
 
 
 def spec_at(path: str) -> Spec:
-    """The spec of the value at `path` (KeyError when the schema has no such value)."""
-    section: Any = Scenario  # a record class, or the Spec of a keyed mapping, a list or a mapping of numbers
+    """The spec of the single value at `path` (KeyError when the schema has no such value)."""
+    section: type | Spec | None = Scenario
     spec: Spec | None = None
     for token in parse_path(path):
-        if isinstance(section, type) and token in specs(section):
-            spec = specs(section)[token][1]
-            if spec.kind == Kind.RECORD:
-                section = spec.item
-            else:
-                section = spec if spec.kind in (Kind.RECORDS, Kind.LIST, Kind.NUMBERS) else None
-        elif isinstance(section, Spec) and section.kind == Kind.RECORDS and isinstance(token, str):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == Kind.LIST and isinstance(token, int):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == Kind.NUMBERS and isinstance(token, str):
-            spec = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open)
-            section = None
-        else:
+        found = None if section is None else step(section, token)
+        if found is None:
             raise KeyError(path)
-    if spec is None or section is not None:
+        spec, section = found
+    if spec is None or section is not None:  # a section, not a value
         raise KeyError(path)
     return spec
 

@@ -85,7 +85,7 @@ def test_module_names_resolve() -> None:
     assert module_name(PACKAGE / "analysis" / "__init__.py") == "chipcalc.analysis"
     assert module_name(PACKAGE / "__init__.py") == "chipcalc"
     assert ("chipcalc.documents.checks", 15) in imports_of(PACKAGE / "documents" / "__init__.py")  # from . import
-    assert any(name == "chipcalc.model" for name, _ in imports_of(PACKAGE / "cli.py"))  # in a function
+    assert any(name == "chipcalc.model" for name, _ in imports_of(PACKAGE / "cli" / "common.py"))  # in a function
     assert layer_of("chipcalc.loader.marks") == layer_of("chipcalc.loader") < layer_of("chipcalc.model")
 
 
@@ -152,6 +152,28 @@ def test_version_and_help_import_none_of_the_model(arguments: tuple[str, ...]) -
     loaded = modules_imported_by(*arguments)
     assert not loaded & {"chipcalc.loader", "chipcalc.model", "chipcalc.documents", "chipcalc.kinds", "yaml"}
     assert not loaded & HEAVY
+
+
+def test_version_is_answered_before_typer_is_imported() -> None:
+    assert not modules_imported_by("--version") & {"typer", "click", "chipcalc.cli.group"}
+    assert "typer" in modules_imported_by("--debug", "--version")  # elsewhere, the root app's eager option
+
+
+@pytest.mark.parametrize(("arguments", "family"), [(("compare", "--help"), "tables"),
+                                                   (("sweep", "--help"), "whatif"),
+                                                   (("diff", "--help"), "reports")])
+def test_a_run_builds_only_its_own_command(arguments: tuple[str, ...], family: str) -> None:
+    families = {name for name in modules_imported_by(*arguments) if name.startswith("chipcalc.cli.")}
+    assert families == {"chipcalc.cli.group", "chipcalc.cli.common", f"chipcalc.cli.{family}"}
+
+
+def test_the_help_lists_every_command_of_every_family() -> None:
+    from chipcalc.cli import group, reports, tables, whatif
+
+    registered = {info.name: module.__name__.rsplit(".", 1)[1]
+                  for module in (tables, whatif, reports) for info in module.app.registered_commands}
+    assert registered == group.COMMANDS
+    assert {"chipcalc.cli.tables", "chipcalc.cli.whatif", "chipcalc.cli.reports"} <= modules_imported_by("-h")
 
 
 @pytest.mark.parametrize("fmt", ["json", "table", "csv", "markdown"])

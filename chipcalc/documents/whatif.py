@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Iterator
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
 
 if TYPE_CHECKING:  # numpy comes with the analyses; a compare run never loads it
+    import numpy as np
+
     from ..analysis.sensitivity import Tornado
     from ..analysis.simulate import Simulation, Stats
     from ..analysis.solve import Seek
@@ -55,21 +57,27 @@ def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tu
     columns = {path: grid for path, grid in zip(sweep.paths, grids)}
     if sweep.values:
         columns.update({chip: np.broadcast_to(values, shape) for chip, values in sweep.values.items()})
-    else:
-        columns["cheapest"] = np.broadcast_to(sweep.cheapest, shape)
-    names = [json.dumps(chip) if quote else chip for chip in sweep.chips]
-    flat = {name: np.ravel(column) for name, column in columns.items()}
-    for name, column in flat.items():
-        if name != "cheapest" and not np.all(np.isfinite(column)):
-            raise ValueError(f"a sweep gave a value of {name} that is not finite")  # a bug, never output
-    yield list(columns)
-    total = len(next(iter(flat.values())))
+    names = np.array([json.dumps(chip) if quote else chip for chip in sweep.chips], dtype=object)
+    texts = {name: _distinct_texts(np.ravel(column), name) for name, column in columns.items()}
+    if not sweep.values:
+        texts["cheapest"] = (names, np.ravel(np.broadcast_to(sweep.cheapest, shape)))
+    yield list(texts)
+    total = int(np.prod(shape))
     for start in range(0, total, BLOCK_ROWS):
-        block = []
-        for name, column in flat.items():
-            part = column[start:start + BLOCK_ROWS].tolist()
-            block.append([names[i] for i in part] if name == "cheapest" else list(map(repr, part)))
-        yield zip(*block)  # repr is what json writes for a float
+        yield zip(*(distinct[index[start:start + BLOCK_ROWS]].tolist() for distinct, index in texts.values()))
+
+
+def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the text of each distinct value, each point's index into it): a grid of a million points
+    holds far fewer distinct numbers (an input's own values, a figure that depends on one input
+    only), and formatting a float costs far more than sorting it. Values are told apart by their
+    bits, so 0.0 and -0.0 keep their own text."""
+    import numpy as np
+
+    if not np.all(np.isfinite(column)):
+        raise ValueError(f"a sweep gave a value of {name} that is not finite")  # a bug, never output
+    bits, index = np.unique(column.view(np.int64), return_inverse=True)
+    return np.array(list(map(repr, bits.view(np.float64).tolist())), dtype=object), index  # repr: json's text
 
 
 def sweep_json(run: Analysis[Sweep]) -> str:

@@ -33,6 +33,9 @@ from chipcalc.cli import app
 
 from .conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "tools"))
+from fuzz_tree import markdown_outside_fences  # (tools/fuzz_tree.py: one copy of the fence reader)
+
 UNCERTAIN = ROOT / "scenarios" / "h200-2026-uncertain.yaml"
 SECONDS = 20
 """How long a command that must not hang may run."""
@@ -388,24 +391,6 @@ def test_text_output_cannot_forge_lines(injection: Path, command: list[str]) -> 
     assert result.exit_code == 0, result.stderr
     assert not FORGED.search(result.stdout), result.stdout
     assert not FORGED.search(result.stderr), result.stderr
-
-
-def markdown_outside_fences(text: str) -> list[str]:
-    """The lines of `text` outside fenced code blocks, as CommonMark reads them: a fence closes only on a
-    line of the same character, at least as long as the one that opened it."""
-    outside, fence = [], None
-    for line in text.splitlines():
-        stripped = line.lstrip()
-        match = re.match(r"^(`{3,}|~{3,})", stripped)
-        if fence is None:
-            if match:
-                fence = match.group(1)
-            else:
-                outside.append(line)
-        elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                and not stripped[len(match.group(1)):].strip():
-            fence = None
-    return outside
 
 
 def test_markdown_output_cannot_be_restructured(injection: Path) -> None:

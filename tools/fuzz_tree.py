@@ -160,7 +160,7 @@ PAYLOADS = ("x\n::error file=a.yaml,line=1::forged", "x\n::add-mask::forged", "\
             "a\u202eforged", "a\u200b", "\u2066x\u2069", "=HYPERLINK(\"http://forged\")", "+cmd|' /C calc'!A0",
             "-2+3", "@SUM(1)", "\t=1", "\r=1", "../../forged", "../../../../forged", "sub/forged", "index",
             "..", ".", "x" * 300, "é" * 140, "```\n# forged heading\n```", "~~~\n# forged\n", "| forged | cell |",
-            "<script>forged</script>", "a\x00b", "line\u2028forged", "x\r\nforged", "\\x1b", CANARY + "-decoy",
+            "<script>forged</script>", "a\x00b", "line\u2028forged", "x\r\nforged", "\\x1b",
             "# forged", "[forged](javascript:x)", "*forged*", "\ufeffbom")
 
 KEY_NOISE = ("\u202e", "\u200b", "é", "Ｋ", "_", "s", "-", " ", "\x1b[31m", "\n", ":", "\u0301")

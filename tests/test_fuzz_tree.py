@@ -18,6 +18,7 @@ import yaml
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
+import fuzz_contract  # (tools/fuzz_contract.py)
 import fuzz_tree  # (tools/fuzz_tree.py)
 
 CASE_SEED = 2026
@@ -74,7 +75,7 @@ def test_the_writer_keeps_anchors_aliases_and_tags() -> None:
 
 
 KINDS = [
-    (["compare", "m.yaml"], f"x {fuzz_tree.CANARY}\n", "", 0, "secret"),
+    (["compare", "m.yaml"], f"x {fuzz_contract.CANARY}\n", "", 0, "secret"),
     (["compare", "m.yaml"], "Title \u202e\n", "", 0, "control"),
     (["compare", "m.yaml"], "Title\n::error file=a::forged\n", "", 0, "forged line"),
     (["compare", "m.yaml", "-f", "csv"], "order,vs_order\n=cmd,-0.5\n", "", 0, "csv formula"),
@@ -85,9 +86,8 @@ KINDS = [
 
 
 @pytest.mark.parametrize("args, stdout, stderr, code, kind", KINDS, ids=[k[-1] for k in KINDS])
-def test_the_checker_finds_each_kind(tmp_path: Path, args: list[str], stdout: str, stderr: str, code: int,
-                                     kind: str) -> None:
-    assert kind in {found for found, _ in fuzz_tree.check_output(args, stdout, stderr, code, tmp_path)}
+def test_the_checker_finds_each_kind(args: list[str], stdout: str, stderr: str, code: int, kind: str) -> None:
+    assert kind in {found for found, _ in fuzz_contract.check_output(args, stdout, stderr, code)}
 
 
 @pytest.mark.parametrize("args, stdout, stderr, code", [
@@ -97,14 +97,13 @@ def test_the_checker_finds_each_kind(tmp_path: Path, args: list[str], stdout: st
     (["compare", "m.yaml"], "", "error: --set x: no such path\n", 2),
     (["validate", "m.yaml"], "m.yaml:1:1: is empty\n", "1 of 1 scenario invalid\n", 1),
 ])
-def test_the_checker_accepts_the_contract(tmp_path: Path, args: list[str], stdout: str, stderr: str,
-                                          code: int) -> None:
-    assert fuzz_tree.check_output(args, stdout, stderr, code, tmp_path) == []
+def test_the_checker_accepts_the_contract(args: list[str], stdout: str, stderr: str, code: int) -> None:
+    assert fuzz_contract.check_output(args, stdout, stderr, code) == []
 
 
 def test_a_markdown_fence_closes_only_on_its_own_kind() -> None:
     text = "a\n````\n```\nin\n````\nb\n~~~\n```\n~~~\nc\n"
-    assert fuzz_tree.markdown_outside_fences(text) == ["a", "b", "c"]
+    assert fuzz_contract.markdown_outside_fences(text) == ["a", "b", "c"]
 
 
 def test_a_file_written_outside_its_place_is_found(area: tuple[Path, Path]) -> None:

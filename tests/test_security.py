@@ -34,7 +34,7 @@ from chipcalc.cli import app
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-from fuzz_tree import markdown_outside_fences  # (tools/fuzz_tree.py: one copy of the fence reader)
+from fuzz_contract import markdown_outside_fences  # (tools/fuzz_contract.py: one copy of the fence reader)
 
 UNCERTAIN = ROOT / "scenarios" / "h200-2026-uncertain.yaml"
 SECONDS = 20

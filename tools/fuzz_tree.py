@@ -25,21 +25,17 @@ and writes"; issue 13), checked on each run:
 - at most CASE_SECONDS (tools/fuzz.py) for a case.
 
 Violating inputs go to --out (default fuzz-tree-violations/) with a note. Exits 1 on any violation.
-tests/test_fuzz_tree.py runs a small derandomised sample in CI.
+tests/test_fuzz_tree.py runs a small derandomised sample in CI. The per-command checks are in
+tools/fuzz_contract.py (shared with tests/test_security.py), the YAML writer in tools/yaml_tree.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import csv
 import datetime
-import io
-import json
-import math
 import os
 import random
-import re
 import shutil
 import signal
 import sys
@@ -52,86 +48,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fuzz  # (tools/fuzz.py: seeds, random values, the crash check)
-
-CANARY = "CANARY-b41d5e-NEVER-PRINT-ME"
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-"""What must never reach a terminal or a file raw (tab and newline aside: they are layout)."""
-FORGED = re.compile(r"^\s*(?:::|#+ forged|forged)", re.MULTILINE)
-"""A line that only a newline inside a one-line field (all payloads say `forged`) could start."""
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-# The tree: plain data, plus three markers for what plain data cannot say ------------------------
-
-@dataclass(frozen=True)
-class Raw:
-    """A scalar written verbatim: a tag (`!!float .`), an alias (`*a`), a flow value."""
-    text: str
-
-
-@dataclass
-class Anchored:
-    """A node written with an anchor, `&name`."""
-    name: str
-    node: Any
-
-
-def scalar(value: Any) -> str:
-    if isinstance(value, Raw):
-        return value.text
-    if value is None:
-        return "~"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        return repr(value) if math.isfinite(value) else ".inf" if value > 0 else "-.inf"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    text = str(value)
-    if re.fullmatch(r"[A-Za-z0-9_$¥%.,/ -]*[A-Za-z0-9_$¥%.]", text) and not text.startswith(("-", " ")):
-        return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
-def dump(node: Any, indent: int = 0) -> list[str]:
-    """Block YAML for a mapping or sequence at `indent`, one string per line."""
-    if isinstance(node, dict) and node:
-        return [line for key, value in node.items() for line in entry(f"{scalar(key)}:", value, indent)]
-    if isinstance(node, list) and node:
-        return [line for item in node for line in entry("-", item, indent)]
-    return [" " * indent + flat(node)]
-
-
-def entry(head: str, value: Any, indent: int) -> list[str]:
-    """`head value` at `indent`: on one line for a scalar, the value's block below (or, for a list item,
-    beside) the head for a mapping or sequence; an anchor goes right after the head."""
-    pad, anchor = " " * indent, ""
-    if isinstance(value, Anchored):
-        anchor, value = f" &{value.name}", value.node
-    if not (isinstance(value, (dict, list)) and value):
-        return [f"{pad}{head}{anchor} {flat(value)}"]
-    body = dump(value, indent + 2)
-    if head == "-" and not anchor:
-        return [f"{pad}- {body[0].strip()}"] + body[1:]
-    return [f"{pad}{head}{anchor}"] + body
-
-
-def flat(value: Any) -> str:
-    """A scalar, or an empty mapping or sequence, on one line."""
-    if isinstance(value, dict):
-        return "{}"
-    if isinstance(value, list):
-        return "[]"
-    return scalar(value)
-
-
-def to_text(tree: Any) -> str:
-    return "\n".join(dump(tree)) + "\n"
-
+from fuzz_contract import CANARY, check_output
+from yaml_tree import Anchored, Raw, scalar, to_text
 
 # Where a mutation can land ---------------------------------------------------------------------
 
@@ -375,14 +293,6 @@ def label(args: list[str]) -> str:
     return " ".join([args[0], *extra])
 
 
-def allowed_codes(args: list[str]) -> tuple[int, ...]:
-    if args[0] == "validate":
-        return (0, 1, 2)  # 2 only for a file that cannot be read: checked by its message form
-    if args[0] == "report" and "--check" in args:
-        return (0, 1, 2)
-    return (0, 2)
-
-
 # The contract ----------------------------------------------------------------------------------------
 
 @dataclass
@@ -393,78 +303,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-def message_lines_ok(text: str, work: Path) -> list[str]:
-    """The lines of an error report that are not `FILE:LINE:COL: ...`, `FILE: ...` or `error: ...`."""
-    bad = []
-    for line in text.splitlines():
-        if line.startswith(("error: ", "interrupted")) or re.match(r"^\d+ of \d+ scenarios? invalid$", line):
-            continue
-        if re.match(r"^(?:--set|[^:\n]+?):\d+:\d+: \S", line):
-            continue
-        if re.match(r"^[^:\n]+?: (?:no such file|is a directory|is a binary file|is not UTF-8|is more than|is \d+ "
-                    r"MiB|cannot be read|missing|stale|orphaned)", line) or line.startswith("update them with:"):
-            continue
-        bad.append(line)
-    return bad
-
-
-def markdown_outside_fences(text: str) -> list[str]:
-    """The lines of Markdown outside fenced code blocks, as CommonMark reads them: a fence closes only on
-    a line of its own character, at least as long as the one that opened it."""
-    outside, fence = [], None
-    for line in text.splitlines():
-        stripped = line.lstrip()
-        match = re.match(r"^(`{3,}|~{3,})", stripped)
-        if fence is None:
-            if match:
-                fence = match.group(1)
-            else:
-                outside.append(line)
-        elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                and not stripped[len(match.group(1)):].strip():
-            fence = None
-    return outside
-
-
-def formula_cells(text: str) -> list[str]:
-    """CSV text cells a spreadsheet would run as a formula (numbers such as -0.5 are numbers)."""
-    found = []
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            if cell.startswith(FORMULA):
-                try:
-                    float(cell)
-                except ValueError:
-                    found.append(cell)
-    return found
-
-
-def check_output(args: list[str], stdout: str, stderr: str, code: int, work: Path) -> list[tuple[str, str]]:
-    """The violations of one command's run, by kind."""
-    found = []
-    where = " ".join(args[:1] + args[2:])
-    for stream, text in (("stdout", stdout), ("stderr", stderr)):
-        if CANARY in text or "root:x:0:0" in text:
-            found.append(("secret", f"{where}: a secret on {stream}"))
-        if CONTROL.search(text):
-            char = CONTROL.search(text).group()
-            found.append(("control", f"{where}: {char!r} raw on {stream}"))
-    markdown = "markdown" in args or args[0] == "report"
-    visible = "\n".join(markdown_outside_fences(stdout)) if markdown else stdout
-    if FORGED.search(visible) or FORGED.search(stderr):
-        found.append(("forged line", f"{where}: {(FORGED.search(visible) or FORGED.search(stderr)).group()!r}"))
-    if code not in allowed_codes(args):
-        found.append(("exit code", f"{where}: exit {code}: {stderr[-300:]}"))
-    elif code == 2 or args[0] == "validate" and code == 1:
-        report = stdout + stderr if args[0] == "validate" else stderr
-        bad = message_lines_ok(report, work)
-        if bad:
-            found.append(("unlocated", f"{where}: exit {code}, lines not FILE:LINE:COL: {bad[:2]}"))
-    if code == 0 and "csv" in args and formula_cells(stdout):
-        found.append(("csv formula", f"{where}: {formula_cells(stdout)[:2]}"))
-    return found
-
-
 def run_command(runner: Any, app: Any, args: list[str], work: Path) -> tuple[int | None, list[tuple[str, str]]]:
     result = runner.invoke(app, args, catch_exceptions=True)
     if isinstance(result.exception, fuzz.Hang):
@@ -473,14 +311,14 @@ def run_command(runner: Any, app: Any, args: list[str], work: Path) -> tuple[int
     if crash:
         last = crash.splitlines()[-1]  # the exception and its message
         return result.exit_code, [("traceback", f"{' '.join(args[:1] + args[2:])}: {last}")]
-    found = check_output(args, result.stdout, result.stderr, result.exit_code, work)
+    found = check_output(args, result.stdout, result.stderr, result.exit_code)
     written = [work / "outputs" / "result.csv"] if "-o" in args else []
     written += sorted((work / "out").glob("*")) if args[0] == "report" and (work / "out").is_dir() else []
     for path in written:
         if path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             found += [(kind, f"{path.name}: {what}") for kind, what in
-                      check_output(["markdown" if path.suffix == ".md" else "csv", *args], text, "", 0, work)
+                      check_output(["markdown" if path.suffix == ".md" else "csv", *args], text, "", 0)
                       if kind in ("secret", "control", "forged line", "csv formula")]
     return result.exit_code, found
 

@@ -49,7 +49,7 @@ def test_tree_mutants_keep_the_contract(area: tuple[Path, Path], case: int, seed
     assert not outcome.violations, describe(outcome, text)
 
 
-@pytest.mark.parametrize("index, name", enumerate(sorted(TREES)))
+@pytest.mark.parametrize("index, name", list(enumerate(sorted(TREES))))
 def test_every_seed_round_trips_and_keeps_the_contract(area: tuple[Path, Path], index: int, name: str) -> None:
     """The writer gives back the tree it was given, and an unmutated seed breaks no rule: a violation in a
     mutant is the mutation's doing. (Seed i runs the commands of case i: together, every command.)"""

@@ -16,7 +16,8 @@ import typer
 
 from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
-from .fileio import write_atomic
+from .fileio import forget_inputs, temporary_files, write_atomic
+from .safe import printable, printable_lines
 from .render import OutputFormat
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
 ) -> None:
     state["debug"] = debug
+    forget_inputs()  # (security) -o refuses the inputs of this command, not of an earlier one
 
 
 # Shared plumbing -------------------------------------------------------------
@@ -89,7 +91,7 @@ def error_boundary() -> Iterator[None]:
         if state["debug"]:
             raise
         prefix = "" if isinstance(error, ScenarioError) else "error: "
-        sys.stderr.write(f"{prefix}{error}\n")
+        sys.stderr.write(f"{prefix}{printable_lines(str(error))}\n")  # (security) no file's text raw
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
@@ -98,7 +100,7 @@ def error_boundary() -> Iterator[None]:
 
 def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
-    from .loader import ScenarioLoader
+    from .loader import ScenarioLoader, check_unique_names
     from .model import evaluate
 
     loader = ScenarioLoader()
@@ -110,6 +112,7 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioR
             problems += error.problems
     if problems:
         raise ScenarioError(problems)
+    check_unique_names([result.scenario for result in results])
     return results
 
 
@@ -138,7 +141,8 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
         write_atomic(output, text if text is not None else _table_text(_sections(results, view)))
         sys.stderr.write(f"wrote {output}\n")
     elif text is not None:
-        sys.stdout.write(text)
+        for piece in [text] if isinstance(text, str) else text:  # a sweep's JSON comes in pieces
+            sys.stdout.write(piece)
     else:
         _print_table(_sections(results, view))
 
@@ -565,7 +569,10 @@ def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
         for path in sorted(out.glob(f"*{suffix}")):
             if path.name not in files:
                 problems.append(f"{path}: orphaned (no scenario gives it; delete it)")
-    return problems
+        # (security) what a killed write left: SIGKILL cannot be caught, so only a check can find it
+        for path in sorted({p for name in files for p in temporary_files(out, name)}):
+            problems.append(f"{path}: a temporary file left by an interrupted report (delete it)")
+    return [printable(problem) for problem in problems]
 
 
 @app.command()
@@ -722,9 +729,6 @@ for _command in app.registered_commands:
 
 def main() -> None:
     """The console script: run the app, and leave quietly when a pipe closes early."""
-    try:
-        app()
-    except BrokenPipeError:
-        # `chipcalc ... | head`: the reader left; say nothing more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(ExitCode.OK)
+    from .process import run  # (security) output errors are exit 2, never a truncation
+
+    run(app)

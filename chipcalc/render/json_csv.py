@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+from ..safe import csv_text
+
 
 def render_json(document: dict[str, Any]) -> str:
     """One JSON document, keys in a stable order, numbers at full precision, a trailing newline."""
@@ -15,7 +17,8 @@ def render_json(document: dict[str, Any]) -> str:
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
-    """A header row, then one row per record; empty cells for null, \\n line ends."""
+    """A header row, then one row per record; empty cells for null, \\n line ends; text cells as
+    `safe.csv_text` writes them (no spreadsheet formula, no control character)."""
     if not rows:
         return ""
     columns: dict[str, None] = {}
@@ -36,4 +39,6 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return csv_text(value)
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from .safe import printable, quoted
+from .safe import no_command, printable, quoted
 
 
 class ExitCode(IntEnum):
@@ -43,7 +43,7 @@ class Problem:
     def __str__(self) -> str:
         """One line: the file's name, the path and the message may hold text from a file (escaped here)."""
         where, path, message = printable(self.where), printable(self.path), printable(self.message)
-        return f"{where}: {path}: {message}" if path else f"{where}: {message}"
+        return no_command(f"{where}: {path}: {message}" if path else f"{where}: {message}")
 
     @property
     def location(self) -> tuple[str, int | None, int | None]:

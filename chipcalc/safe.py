@@ -31,8 +31,17 @@ def printable(text: str) -> str:
 
 
 def printable_lines(text: str) -> str:
-    """Text of several lines (a description, a message of several problems): as `printable`, newlines kept."""
-    return text.translate(_ESCAPES_BUT_NEWLINE)
+    """Text of several lines (a message of several problems): as `printable`, newlines kept, and no
+    line a CI log command (`no_command`)."""
+    return "\n".join(no_command(line) for line in text.translate(_ESCAPES_BUT_NEWLINE).split("\n"))
+
+
+def no_command(line: str) -> str:
+    """A line of output that starts, after spaces, with `::` gets a `\\` before it: GitHub Actions runs
+    such a line of a log as a workflow command (`::error::`, `::add-mask::`), and a title, an order's
+    name or a file's name can start a line of chipcalc's output without any newline in it."""
+    text = line.lstrip()
+    return f"{line[:len(line) - len(text)]}\\{text}" if text.startswith("::") else line
 
 
 def printable_block(text: str) -> str:
@@ -65,6 +74,16 @@ def markdown_fenced(text: str, info: str = "text") -> str:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{printable_lines(text)}\n{fence}\n"
+
+
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in INVISIBLE if code >= 0x20}
+"""json.dumps escapes C0 controls itself; the rest it leaves raw when ensure_ascii is off."""
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the invisible characters of `INVISIBLE` written as `\\uXXXX` escapes: the same
+    strings to a JSON reader, nothing raw for a terminal or a log that shows the file."""
+    return text.translate(_JSON_ESCAPES)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..safe import csv_text
+from ..safe import csv_text, json_safe
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
 
 if TYPE_CHECKING:  # numpy comes with the analyses; a compare run never loads it
@@ -79,7 +79,7 @@ def sweep_json_pieces(run: Analysis[Sweep]) -> Iterator[str]:
     grid. The head is dumped as JSON and closed by hand before the points are written."""
     import json
 
-    head = json.dumps(_sweep_head(run), indent=2, ensure_ascii=False)
+    head = json_safe(json.dumps(_sweep_head(run), indent=2, ensure_ascii=False))
     blocks = _sweep_blocks(run.result, quote=True)
     template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
     yield head.removesuffix("\n}") + ',\n  "points": [\n'

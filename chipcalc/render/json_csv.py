@@ -7,13 +7,13 @@ import io
 import json
 from typing import Any
 
-from ..safe import csv_text
+from ..safe import csv_text, json_safe
 
 
 def render_json(document: dict[str, Any]) -> str:
     """One JSON document, keys in a stable order, numbers at full precision, a trailing newline."""
     # allow_nan=False: a NaN or infinity reaching the output is a bug, never a number to print.
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..safe import printable, printable_block
+from ..safe import no_command, printable, printable_block
 from .layout import Section, Table, cells
 
 GAP = 2
@@ -27,7 +27,7 @@ def render_text(sections: list[Section], width: int = 80) -> str:
             parts.append("")
             parts.append(_table(table, width))
         parts.append("")
-    return "\n".join(parts) + "\n"
+    return "\n".join(no_command(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
 def _wrapped(text: str, width: int) -> str:

@@ -240,6 +240,8 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
     if not result.orders:
         raise UsageError(f"{scenario.file} has no orders to explain {metric} for")
     order = result.orders[order_index(scenario, order_name)]
+    if chip is not None and metric not in _OPTION:  # spend_usd, demand_tflops, vendor_net_usd
+        raise UsageError(f"{metric} is a figure of the order, not of an option: explain it without --chip")
     per_order = chip is None and metric in _ORDER
     option = None if per_order else _pick_option(order, metric, chip, result)
     context = _Context(scenario, result, order, option.chip if option else order.order.chip)

@@ -15,11 +15,8 @@ Importing this package imports no Typer: `main` answers `chipcalc --version` bef
 """
 
 import gc
-import os
 import sys
 from typing import TYPE_CHECKING
-
-from ..errors import ExitCode
 
 if TYPE_CHECKING:
     import typer
@@ -46,12 +43,9 @@ def main() -> None:
     from .group import app
 
     gc.freeze()
-    try:
-        app()
-    except BrokenPipeError:
-        # `chipcalc ... | head`: the reader left; say nothing more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(ExitCode.OK)
+    from ..process import run
+
+    run(app)  # output errors are exit 2, never a truncation; a pipe's reader leaving early is not
 
 
 def __getattr__(name: str) -> "typer.Typer":

@@ -16,6 +16,7 @@ import typer
 from ..errors import ChipcalcError, ScenarioError
 from ..fileio import write_atomic
 from ..render import OutputFormat
+from ..safe import printable_lines
 
 if TYPE_CHECKING:
     from ..documents import Command
@@ -61,7 +62,7 @@ def error_boundary() -> Iterator[None]:
         if state["debug"]:
             raise
         prefix = "" if isinstance(error, ScenarioError) else "error: "
-        sys.stderr.write(f"{prefix}{error}\n")
+        sys.stderr.write(f"{prefix}{printable_lines(str(error))}\n")  # no file's text reaches stderr raw
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
@@ -70,7 +71,7 @@ def error_boundary() -> Iterator[None]:
 
 def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
-    from ..loader import ScenarioLoader
+    from ..loader import ScenarioLoader, check_unique_names
     from ..model import evaluate
 
     loader = ScenarioLoader()
@@ -82,6 +83,7 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioR
             problems += error.problems
     if problems:
         raise ScenarioError(problems)
+    check_unique_names([result.scenario for result in results])
     return results
 
 
@@ -110,7 +112,8 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
         write_atomic(output, text if text is not None else _table_text(_sections(results, view)))
         sys.stderr.write(f"wrote {output}\n")
     elif text is not None:
-        sys.stdout.write(text)
+        for piece in [text] if isinstance(text, str) else text:  # a sweep's JSON comes in pieces
+            sys.stdout.write(piece)
     else:
         _print_table(_sections(results, view))
 

@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
+from ..fileio import forget_inputs
 from .common import state
 
 COMMANDS: dict[str, str] = {
@@ -99,3 +100,4 @@ def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.")] = False,
 ) -> None:
     state["debug"] = debug
+    forget_inputs()  # -o refuses the inputs of this command, not of an earlier one in the process

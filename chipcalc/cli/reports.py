@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
-from ..fileio import write_atomic
+from ..fileio import temporary_files, write_atomic
 from ..render import OutputFormat
+from ..safe import printable
 from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
                      emit, error_boundary, load_all)
 
@@ -80,7 +81,10 @@ def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
         for path in sorted(out.glob(f"*{suffix}")):
             if path.name not in files:
                 problems.append(f"{path}: orphaned (no scenario gives it; delete it)")
-    return problems
+        # what a killed write left: SIGKILL cannot be caught, so only a check can find it
+        for path in sorted({p for name in files for p in temporary_files(out, name)}):
+            problems.append(f"{path}: a temporary file left by an interrupted report (delete it)")
+    return [printable(problem) for problem in problems]
 
 
 @command(app)

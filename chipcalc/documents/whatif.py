@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..safe import csv_text, json_safe
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
 
 if TYPE_CHECKING:  # numpy comes with the analyses; a compare run never loads it
@@ -57,7 +58,7 @@ def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tu
     columns = {path: grid for path, grid in zip(sweep.paths, grids)}
     if sweep.values:
         columns.update({chip: np.broadcast_to(values, shape) for chip, values in sweep.values.items()})
-    names = np.array([json.dumps(chip) if quote else chip for chip in sweep.chips], dtype=object)
+    names = np.array([json.dumps(chip) if quote else csv_text(chip) for chip in sweep.chips], dtype=object)
     texts = {name: _distinct_texts(np.ravel(column), name) for name, column in columns.items()}
     if not sweep.values:
         texts["cheapest"] = (names, np.ravel(np.broadcast_to(sweep.cheapest, shape)))
@@ -80,23 +81,37 @@ def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarr
     return np.array(list(map(repr, bits.view(np.float64).tolist())), dtype=object), index  # repr: json's text
 
 
-def sweep_json(run: Analysis[Sweep]) -> str:
-    """The sweep's JSON, one point per line, written column-wise: a million points in seconds, not
-    minutes. The head is dumped as JSON and closed by hand before the points are written."""
+def sweep_json_pieces(run: Analysis[Sweep]) -> Iterator[str]:
+    """The sweep's JSON in pieces, one point per line, written column-wise (a million points in
+    seconds, not minutes) and a block of rows at a time, so that memory stays bounded whatever the
+    grid. The head is dumped as JSON and closed by hand before the points are written."""
     import json
 
-    head = json.dumps(_sweep_head(run), indent=2, ensure_ascii=False)
+    head = json_safe(json.dumps(_sweep_head(run), indent=2, ensure_ascii=False))
     blocks = _sweep_blocks(run.result, quote=True)
     template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
-    points = ",\n".join(",\n".join(template % row for row in block) for block in blocks)
-    return head.removesuffix("\n}") + ',\n  "points": [\n' + points + "\n  ]\n}\n"
+    yield head.removesuffix("\n}") + ',\n  "points": [\n'
+    separator = ""
+    for block in blocks:
+        text = ",\n".join(template % row for row in block)
+        if text:
+            yield separator + text
+            separator = ",\n"
+    yield "\n  ]\n}\n"
 
 
-def sweep_csv(run: Analysis[Sweep]) -> str:
-    """CSV: one row per grid point (a chip's key needs no quoting: letters, digits, _ and -)."""
+def sweep_json(run: Analysis[Sweep]) -> str:
+    """The sweep's JSON as one text (the library's; the CLI writes `sweep_json_pieces` as they come)."""
+    return "".join(sweep_json_pieces(run))
+
+
+def sweep_csv(run: Analysis[Sweep]) -> Iterator[str]:
+    """CSV in pieces: one row per grid point, a block at a time. A path is letters, digits, `.`, `_`
+    and `[]`; a chip's key may start with `-` (a formula to a spreadsheet), hence `safe.csv_text`."""
     blocks = _sweep_blocks(run.result, quote=False)
-    header = ",".join(next(blocks))
-    return header + "\n" + "".join("".join(",".join(row) + "\n" for row in block) for block in blocks)
+    yield ",".join(csv_text(name) for name in next(blocks)) + "\n"
+    for block in blocks:
+        yield "".join(",".join(row) + "\n" for row in block)
 
 
 def sweep_rows(run: Analysis[Sweep]) -> list[Row]:
@@ -154,6 +169,7 @@ def simulation_rows(run: Analysis[Simulation]) -> list[Row]:
 
 
 SEEK: View[Analysis[Seek]] = View(seek_document, seek_rows)
-SWEEP: View[Analysis[Sweep]] = View(sweep_document, sweep_rows, json_text=sweep_json, csv_text=sweep_csv)
+SWEEP: View[Analysis[Sweep]] = View(sweep_document, sweep_rows, json_text=sweep_json_pieces,
+                                    csv_text=sweep_csv)
 TORNADO: View[Analysis[Tornado]] = View(tornado_document, tornado_rows)
 SIMULATION: View[Analysis[Simulation]] = View(simulation_document, simulation_rows)

@@ -7,6 +7,8 @@ import io
 from json.encoder import encode_basestring as _quoted  # the C function json itself quotes strings with
 from typing import Any
 
+from ..safe import csv_text, json_safe
+
 _float_text = float.__repr__  # what json writes for a float (and a float subclass such as numpy's)
 _int_text = int.__repr__  # and for an int (an IntEnum is written as its number)
 _NOT_FINITE = frozenset(("nan", "inf", "-inf"))
@@ -23,7 +25,7 @@ def render_json(document: dict[str, Any]) -> str:
     out: list[str] = []
     _write(document, "\n", out)
     out.append("\n")
-    return "".join(out)
+    return json_safe("".join(out))  # invisible characters escaped, as safe.json_safe says why
 
 
 def _write(container: dict[Any, Any] | list[Any] | tuple[Any, ...], pad: str, out: list[str]) -> None:
@@ -104,7 +106,8 @@ def _key(key: object) -> str:
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
-    """A header row, then one row per record; empty cells for null, \\n line ends."""
+    """A header row, then one row per record; empty cells for null, \\n line ends; text cells as
+    `safe.csv_text` writes them (no spreadsheet formula, no control character)."""
     if not rows:
         return ""
     columns: dict[str, None] = {}
@@ -125,4 +128,6 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return csv_text(value)
     return value

@@ -210,6 +210,10 @@ def test_report_has_a_fleet_mix_section_only_when_a_mix_says_more(small: Path, t
     assert "## Fleet mix" in short and "| a | 700 | 70% |" in short  # b is short of supply
     assert "## Fleet mix" not in enough  # all b is feasible: the mix is the cheapest option alone
     assert "| cap: b | at most 20% | A: a cap |" in capped
+    assert run("report", str(small), str(plenty), "--out", "json", "-f", "json").exit_code == 0
+    short_json, enough_json = (json.loads((tmp_path / "json" / f"{n}.json").read_text(encoding="utf-8"))
+                               for n in ("small", "plenty"))
+    assert math.isclose(short_json["mix"][0]["tco_usd"], 8.9e6, rel_tol=1e-9) and enough_json["mix"] is None
 
 
 def test_compare_summary_has_the_cheapest_feasible_mix(small: Path) -> None:

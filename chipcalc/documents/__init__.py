@@ -54,16 +54,20 @@ VIEWS: dict[Command, View[Any]] = {
 
 def document(result: object, scenario: Scenario | None = None) -> Document:
     """The JSON-ready dict the CLI prints for `result`: a `ScenarioResult` (or a list of them) gives
-    compare's document, a `Diff` diff's; a goal seek, sweep, tornado, simulation or explanation
-    needs the `scenario` it was run on (or comes as an `Analysis`). TypeError for anything else."""
+    compare's document, a `Diff` diff's, `FleetMixes` (`analysis.mix.fleet_mixes`) mix's; a goal seek,
+    sweep, tornado, simulation or explanation needs the `scenario` it was run on (or comes as an
+    `Analysis`). TypeError for anything else."""
     if isinstance(result, ScenarioResult):
         return compare.compare_document([result])
     if isinstance(result, (list, tuple)) and result and all(isinstance(r, ScenarioResult) for r in result):
         return compare.compare_document(result)
     from ..analysis.diff import Diff  # the analyses load only when their results are asked about
+    from ..analysis.mix import FleetMixes
 
     if isinstance(result, Diff):
         return checks.diff_document(result)
+    if isinstance(result, FleetMixes):
+        return mix.mix_document([result])
     if not isinstance(result, Analysis):
         if scenario is None:
             raise TypeError(f"chipcalc.document needs the scenario a {type(result).__name__} was run on, "

@@ -21,19 +21,23 @@ PER_WORDS = {"unit": "1 unit", "MW": "1 MW", "usd": "$1", "percentage_point": "1
 def mix_sections(runs: list[FleetMixes]) -> list[Section]:
     sections = []
     for run in runs:
-        tables = [table for mix in run.mixes for table in (mix_table(run, mix), binding_table(mix)) if table]
-        section = scenario_section(run.result.scenario, tables)
+        section = scenario_section(run.result.scenario, order_tables(run))
         if not run.mixes:
             section.lines.append("no orders: add an order to find its fleet mix")
         sections.append(section)
     return sections
 
 
-def mix_table(run: FleetMixes, mix: MixResult) -> Table | None:
+def order_tables(run: FleetMixes) -> list[Table]:
+    """Each order's fleet and the limits that bind it (or stop it)."""
+    return [table for order, mix in zip(run.result.orders, run.mixes)
+            for table in (mix_table(mix, order.order.chip), binding_table(mix)) if table]
+
+
+def mix_table(mix: MixResult, order_chip: str) -> Table | None:
     """One order's fleet: a row per chip used, its totals as notes; None when no mix fits."""
     if not mix.feasible:
         return None
-    chip = run.result.orders[[o.order.name for o in run.result.orders].index(mix.name)].order.chip
     table = Table(
         [Column("chip"), Column("units", COUNT), Column("share", RATE), Column("capex", kind_of("capex_usd")),
          Column("levy", kind_of("levy_usd")), Column("TCO", kind_of("tco_usd"))],
@@ -42,7 +46,7 @@ def mix_table(run: FleetMixes, mix: MixResult) -> Table | None:
     for used in mix.chips:
         table.rows.append([used.chip, used.units, used.share_of_demand, used.capex_usd, used.levy_usd,
                            used.tco_usd])
-    table.notes += mix_notes(mix, chip)
+    table.notes += mix_notes(mix, order_chip)
     return table
 
 
@@ -89,15 +93,11 @@ def report_mix_section(result: ScenarioResult) -> Section | None:
     scenario's mix limits with their sources, then each order's mix and its binding limits."""
     if not mix_applies(result):
         return None
-    run = fleet_mixes(result)
+    rows = _limit_rows(result)
     lines = ["The cheapest fleet of several chips for each order within supply"
-             + (" and the limits below" if _limit_rows(result) else "") + " (chipcalc mix)."]
-    tables = [table for mix in run.mixes for table in (mix_table(run, mix), binding_table(mix)) if table]
-    if _limit_rows(result):
-        limits = Table([Column("limit"), Column("value"), Column("source", wrap=True)], title="Mix limits")
-        limits.rows = _limit_rows(result)
-        tables.insert(0, limits)
-    return Section("Fleet mix", lines, tables)
+             + (" and the limits below" if rows else "") + " (chipcalc mix)."]
+    limits = Table([Column("limit"), Column("value"), Column("source", wrap=True)], rows, title="Mix limits")
+    return Section("Fleet mix", lines, ([limits] if rows else []) + order_tables(fleet_mixes(result)))
 
 
 def _limit_rows(result: ScenarioResult) -> list[list[str | None]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..kinds import Display
-from ..values import human_money, human_number, human_rate
+from ..values import human_money, human_number, human_rate, key_list
 
 MONEY, RATE, NUMBER, COUNT, TEXT = Display.MONEY, Display.RATE, Display.NUMBER, Display.COUNT, Display.TEXT
 
@@ -54,6 +54,8 @@ def show(value: Any, kind: Display) -> str:
         return "-"
     if isinstance(value, str):
         return value
+    if isinstance(value, list):  # a list of keys (a mix rule's chips)
+        return key_list(value)
     if kind == MONEY:
         return human_money(value)
     if kind == RATE:

@@ -31,7 +31,8 @@ def parse_path(path: str) -> list[str | int]:
 
 
 def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
-    """Every value a scenario holds (numbers, text, dates), with its path and spec, in file order."""
+    """Every value a scenario holds (numbers, text, dates, lists of keys), with its path and spec, in file
+    order."""
     found: list[tuple[str, Spec, Any]] = []
 
     def walk(value: Any, cls: type, prefix: str) -> None:
@@ -49,6 +50,8 @@ def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
             elif spec.kind == Kind.LIST:
                 for index, item in enumerate(inner):
                     walk(item, spec.item, f"{path}[{index}].")
+            elif spec.kind == Kind.KEYS:  # one value, a list as JSON writes it: a diff shows it whole
+                found.append((path, spec, list(inner)))
             elif inner is not None:
                 found.append((path, spec, inner))
 

@@ -125,6 +125,8 @@ class _Builder:
             return {"enum": list(spec.choices)}
         if spec.kind == Kind.DATE:
             return {"type": "string", "format": "date"}
+        if spec.kind == Kind.KEYS:  # whether each names an entry only validate checks
+            return {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": KEY_PATTERN}}
         if spec.numeric:
             return self.numeric(spec, spec.kind)
         return {"type": ["string", "number"], "pattern": TEXT_PATTERN}

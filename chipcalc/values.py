@@ -209,3 +209,8 @@ def human_rate(value: float | None) -> str:
     if percent == round(percent):
         return f"{percent:.0f}%"
     return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"
+
+
+def key_list(keys: list[str]) -> str:
+    """A list of keys (a mix rule's chips) as a file writes it: `[ascend_910c, mlu590]`."""
+    return "[" + ", ".join(map(str, keys)) + "]"

@@ -550,4 +550,4 @@ def test_an_unknown_key_inherited_from_a_parent_is_reported_in_the_parent(tmp_pa
     (tmp_path / "child.yaml").write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
     assert problems(Path("child.yaml")) == [
         "parent.yaml:3:1: colour: unknown key; valid keys: name, title, description, extends, assumptions, "
-        "chips, platforms, orders"]
+        "chips, platforms, orders, mix"]

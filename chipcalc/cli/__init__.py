@@ -6,7 +6,7 @@ the renderer built. The package:
     group.py    the root Typer app (--version, --debug) and the group that builds only the
                 command that runs, from COMMANDS (command -> module)
     common.py   what commands share: the error boundary, loading, output (emit), option types
-    tables.py   compare, chips, levy, validate, schema
+    tables.py   compare, chips, levy, mix, validate, schema
     whatif.py   breakeven, sweep, sensitivity, simulate
     reports.py  report, diff, explain
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "compare": "tables",
     "chips": "tables",
     "levy": "tables",
+    "mix": "tables",
     "validate": "tables",
     "breakeven": "whatif",
     "sweep": "whatif",

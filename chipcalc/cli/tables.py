@@ -1,4 +1,4 @@
-"""The scenario's own tables and checks: compare, chips, levy, validate, and the schema of its files."""
+"""The scenario's own tables and checks: compare, chips, levy, mix, validate, and the schema of its files."""
 
 import sys
 
@@ -72,6 +72,34 @@ def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Format
 
     with error_boundary():
         emit(load_all(scenarios, set_), format_, output, view=Command.LEVY)
+
+
+@command(app)
+def mix(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+        output: OutputOption = None) -> None:
+    """The cheapest fleet of several chips for each order, within supply and the scenario's mix: limits.
+
+    For each order, the units of each chip that meet its effective compute at the lowest TCO,
+    within every chip's supply_units and the scenario's mix: section (power_limit_mw,
+    capex_limit, share rules such as a domestic quota), paying each platform's migration once
+    if any chip on it is used. Shows each chip's units, share, capex, levy and TCO, the mix's
+    TCO, levy paid to the US and migration, vs the order's chip alone, and the limits that
+    bind with what one more unit of each would save; or, when no mix fits, the largest demand
+    the limits allow and what stops it. Solved exactly by HiGHS (scipy).
+
+    Examples:
+
+      chipcalc mix scenarios/h200-2026.yaml
+
+      chipcalc mix scenarios/domestic-quota.yaml -f markdown
+
+      chipcalc mix scenarios/h20-2025.yaml --set chips.ascend_910c.supply_units=60k -f json | jq .
+    """
+    from ..analysis.mix import fleet_mixes
+    from ..documents import Command
+
+    with error_boundary():
+        emit([fleet_mixes(result) for result in load_all(scenarios, set_)], format_, output, view=Command.MIX)
 
 
 @command(app)

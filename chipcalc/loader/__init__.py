@@ -23,7 +23,7 @@ from ..errors import Problem, ScenarioError, UsageError
 from ..paths import spec_at
 from ..scenario import Scenario
 from .convert import Converter
-from .crosschecks import (check_chips, check_name, check_orders, check_report_names, check_size,
+from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
                           check_unique_names)
 from .marks import MDict, parse_yaml
 from .overrides import apply_sets
@@ -73,6 +73,8 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
         check_chips(chips, platforms, assumptions, tree, problems)
     values["orders"] = check_orders(values["orders"] or (), chips, tree, problems)
     check_size(len(chips), len(values["orders"]), tree, problems)
+    if values["mix"] is not None:
+        values["mix"] = check_mix(values["mix"], chips, tree, problems)
     if problems:
         raise ScenarioError(sorted(problems, key=_problem_order))
     return Scenario(**values, file=label, ranges=tuple(validator.ranges), origins=validator.origins,

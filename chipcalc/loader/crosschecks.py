@@ -3,8 +3,8 @@
 Run after every section's shape is valid on its own: the scenario's name must be a plain file
 stem (it names its report file), a chip's platform must have an entry under `platforms` (unless it
 is the incumbent), its `tflops` must have the scenario's precision, an order must name a chip of
-the scenario, give units or a budget and have a name of its own. Scenarios used together must
-have names of their own.
+the scenario, give units or a budget and have a name of its own; a mix rule must name chips of the
+scenario and bound their share consistently. Scenarios used together must have names of their own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
-from ..scenario import Assumptions, Chip, Mark, Order, Platform, Scenario
+from ..scenario import Assumptions, Chip, Mark, Mix, Order, Platform, Scenario
+from ..values import human_rate
 from .marks import MDict, mdict
 from .validate import Problems
 
@@ -135,3 +136,36 @@ def check_report_names(scenarios: list[Scenario]) -> None:
     if problems:
         raise ScenarioError(problems)
     check_unique_names(scenarios)
+
+
+def check_mix(mix: Mix, chips: Mapping[str, Chip], tree: MDict, problems: Problems) -> Mix:
+    """Check each mix rule against the chips and itself, and name the unnamed ones (rule-1, rule-2, ...)."""
+    section = tree.get("mix") if isinstance(tree.get("mix"), dict) else mdict(Mark(problems.label, 1, 1))
+    nodes = section.get("rules") if isinstance(section.get("rules"), list) else []
+    seen: dict[str, int] = {}
+    named = []
+    for index, rule in enumerate(mix.rules):
+        if rule is None:
+            continue
+        path = f"mix.rules[{index}]"
+        node = nodes[index] if index < len(nodes) and isinstance(nodes[index], dict) else mdict(section.mark)
+        written = node.get("chips") if isinstance(node.get("chips"), list) else []
+        for position, key in enumerate(() if problems.at(f"{path}.chips") else rule.chips):
+            if key not in chips:
+                where = written.marks[position] if position < len(written) else node.mark
+                problems.add(where, f"{path}.chips[{position}]", f"no chip '{key}' in this scenario"
+                             + (did_you_mean(key, chips) or f"; chips: {', '.join(chips)}"))
+        if rule.min_share is None and rule.max_share is None and not problems.at(path):
+            problems.add(node.mark, path, "gives neither min_share nor max_share: give one or both, "
+                         "e.g. min_share: 30%")
+        elif rule.min_share is not None and rule.max_share is not None and rule.min_share > rule.max_share:
+            problems.add(node.marks.get("max_share", node.mark), f"{path}.max_share",
+                         f"must be at least min_share ({human_rate(rule.min_share)}; got "
+                         f"{human_rate(rule.max_share)})")
+        name = rule.name or f"rule-{index + 1}"
+        if name in seen:
+            problems.add(node.marks.get("name", node.mark), f"{path}.name",
+                         f"rule name '{name}' is already used by mix.rules[{seen[name]}]")
+        seen.setdefault(name, index)
+        named.append(replace(rule, name=name))
+    return replace(mix, rules=tuple(named))

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..kinds import Display
 from ..safe import printable
-from ..values import human_money, human_number, human_rate
+from ..values import human_money, human_number, human_rate, key_list
 
 MONEY, RATE, NUMBER, COUNT, TEXT = Display.MONEY, Display.RATE, Display.NUMBER, Display.COUNT, Display.TEXT
 
@@ -62,6 +62,8 @@ def show(value: Any, kind: Display) -> str:
         return "\n".join(printable(line) for line in value)
     if isinstance(value, str):
         return printable(value)
+    if isinstance(value, list):  # a list of keys (a mix rule's chips)
+        return key_list(value)
     if kind == MONEY:
         return human_money(value)
     if kind == RATE:

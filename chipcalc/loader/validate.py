@@ -71,8 +71,11 @@ class Validator:
             return None
         for key in node:
             if key not in own:
-                self.problems.add(node.key_marks[key], join(path, key), "unknown key" + did_you_mean(key, own)
-                                  + ("" if did_you_mean(key, own) else f"; valid keys: {', '.join(own)}"))
+                # a key with spaces around it (` title`) is shown quoted, so the path reads as one
+                shown = key if key == key.strip() else repr(key)
+                near = did_you_mean(key, own)
+                self.problems.add(node.key_marks[key], join(path, shown),
+                                  "unknown key" + (near or f"; valid keys: {', '.join(own)}"))
         values: Values = dict(given)
         for key, (attr, spec) in own.items():
             sub = join(path, key)

@@ -20,8 +20,8 @@ import yaml
 from .errors import Problem, ScenarioError, UsageError, did_you_mean
 from .scenario import REQUIRED, Assumptions, Mark, Order, Scenario, Spec, specs
 from .paths import parse_path
-from .values import (DISTRIBUTIONS, LARGEST, Money, Uncertain, checked_number, describe, parse_money,
-                     parse_number, parse_rate, split_range)
+from .values import (DISTRIBUTIONS, LARGEST, Money, Uncertain, checked_number, describe, is_money_text,
+                     parse_money, parse_number, parse_rate, split_range)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Scenario files are small; a larger file is a mistake, not a scenario."""
@@ -523,6 +523,8 @@ class _Builder:
         self.ranges: list[tuple[str, Uncertain]] = []
         self.fx: dict[str, float | None] = {}
         self.currencies: dict[str, str] = {}
+        self.money_bases: set[str] = set()
+        """Paths of `share_or_money` values written as money."""
 
     def problem(self, mark: Mark, path: str, message: str) -> None:
         self.problems.append(Problem(str(mark), _printable(path), _printable(message)))
@@ -584,6 +586,8 @@ class _Builder:
                     values[attr] = self.default(spec, sub, node.mark)
             else:
                 values[attr] = self.value(spec, raw, sub, node.marks[key])
+            if spec.kind == "share_or_money":
+                values[f"{attr}_is_money"] = sub in self.money_bases
         return values
 
     def default(self, spec: Spec, path: str, mark: Mark) -> Any:
@@ -691,8 +695,14 @@ class _Builder:
     # Numbers, rates, money, and uncertain ranges of them
 
     def numeric(self, spec: Spec, raw: Any, path: str, mark: Mark, kind: str | None = None) -> float | None:
+        kind = kind or spec.kind
+        if kind == "share_or_money":
+            kind = self.share_or_money(raw, path, mark)
+            if kind == "money":  # a money levy base: any positive amount
+                self.money_bases.add(path)
+                spec = Spec(spec.key, "money", spec.doc, low=0.0, low_open=True)
         parse = {"number": parse_number, "rate": parse_rate,
-                 "money": lambda raw: self.usd(raw, path)}[kind or spec.kind]
+                 "money": lambda raw: self.usd(raw, path)}[kind]
         try:
             if isinstance(raw, dict):
                 uncertain = self.uncertain(raw, parse)
@@ -713,6 +723,15 @@ class _Builder:
             return None
         self.ranges.append((path, uncertain))
         return uncertain.point
+
+    def share_or_money(self, raw: Any, path: str, mark: Mark) -> str:
+        """"money" when a value (or both ends of a range) is written with a currency, else "rate"."""
+        ends = [raw.get(key) for key in ("low", "mode", "high") if key in raw] if isinstance(raw, dict) else \
+            list(split_range(raw) or (raw,)) if isinstance(raw, str) else [raw]
+        kinds = {"money" if is_money_text(end) else "rate" for end in ends}
+        if len(kinds) > 1:
+            self.problem(mark, path, "a range must be all shares or all money, not a mix of the two")
+        return "money" if kinds == {"money"} else "rate"
 
     def uncertain(self, raw: dict, parse) -> Uncertain:
         unknown = [key for key in raw if key not in ("low", "high", "mode", "dist")]

@@ -29,7 +29,8 @@ INVALID = REPO / "tests" / "invalid"
 SCENARIOS = REPO / "scenarios"
 
 CHIP_KEYS = ("name, vendor, platform, price, levy_rate, levy_base, tflops, utilization, power_w, "
-             "host_cost, electricity_usd_per_kwh, supply_units, memory_gb, bandwidth_tbps, source, as_of")
+             "host_cost, electricity_usd_per_kwh, power_draw, facility_usd_per_kw_month, maintenance_rate, "
+             "operations_usd_per_year, supply_units, memory_gb, bandwidth_tbps, source, as_of")
 
 
 @pytest.fixture
@@ -730,7 +731,7 @@ def test_set_unknown_path_exact_message(family):
     with pytest.raises(UsageError) as error:
         load_scenario("parent.yaml", ["chips.h200.levy_rat=30%"])
     assert str(error.value) == ("--set chips.h200.levy_rat: no such path in a scenario; nearest valid paths: "
-                                "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.platform")
+                                "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.power_draw")
 
 
 @pytest.mark.parametrize("assignment", ["chips.h200.levy_rate", "=30%", "chips..h200=1", "orders[x].units=1"])

@@ -91,7 +91,7 @@ def goal_seek(scenario: Scenario, path: str, option: str, order: int = 0) -> See
 def order_options(scenario: Scenario, order: int) -> dict[str, dict[str, Any]]:
     """Each chip's option fields (MODEL.md, per order) for order number `order`, by chip key."""
     figures = evaluate_chips(scenario)
-    return order_figures(scenario.orders[order], figures, scenario.assumptions.lifetime_years)["options"]
+    return order_figures(scenario.orders[order], figures, scenario.workload)["options"]
 
 
 def hold_demand(scenario: Scenario, order: int, path: str) -> Scenario:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 import yaml
@@ -20,8 +20,8 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def main(
     files: Annotated[list[Path], typer.Argument()],
     format_: Annotated[str, typer.Option("--format", "-f")] = "json",
-    set_: Annotated[Optional[list[str]], typer.Option("--set")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     if format_ == "table":
         import rich.table  # noqa: F401  the floor of a command that prints a rich table

@@ -16,10 +16,13 @@ import typer
 
 from . import __version__
 from .errors import ChipcalcError, ExitCode, Problem, ScenarioError, UsageError
+from .fileio import write_atomic
 from .render import OutputFormat
 
 if TYPE_CHECKING:
+    from .documents import Command
     from .model import ScenarioResult
+    from .render.layout import Section
     from .scenario import Scenario
 
 app = typer.Typer(
@@ -96,7 +99,7 @@ def error_boundary() -> Iterator[None]:
 def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
     from .loader import ScenarioLoader
-    from .model import compare as evaluate
+    from .model import evaluate
 
     loader = ScenarioLoader()
     results, problems = [], []
@@ -110,51 +113,57 @@ def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioR
     return results
 
 
-def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: str) -> None:
-    """Render `results` with the view's functions (`views.<view>_document`, `_rows`, `_sections`,
-    and `_json` or `_csv` where a view writes that format directly) to stdout or `output`."""
-    from .render import views  # here, not at the top: --version and --help need none of the model
+def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:
+    """Render `results` as the command `view` shows them (its JSON and CSV from `documents.VIEWS`,
+    its tables from `render.sections`) to stdout or `output`."""
+    from .documents import VIEWS  # here, not at the top: --version and --help need none of the model
 
-    document, rows, sections = (getattr(views, f"{view}_{part}") for part in ("document", "rows", "sections"))
-    json_text, csv_text = (getattr(views, f"{view}_{part}", None) for part in ("json", "csv"))
+    shown = VIEWS[view]
     fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
     if fmt is OutputFormat.json:
-        from .render.machine import render_json
+        from .render.json_csv import render_json
 
-        text = json_text(results) if json_text else render_json(document(results))
+        text = shown.json_text(results) if shown.json_text else render_json(shown.document(results))
     elif fmt is OutputFormat.csv:
-        from .render.machine import render_csv
+        from .render.json_csv import render_csv
 
-        text = csv_text(results) if csv_text else render_csv(rows(results))
+        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results))
     elif fmt is OutputFormat.markdown:
         from .render.markdown import render_markdown
 
-        text = render_markdown(sections(results))
+        text = render_markdown(_sections(results, view))
     else:
         text = None
     if output is not None:
-        write_atomic(output, text if text is not None else _table_text(sections(results)))
+        write_atomic(output, text if text is not None else _table_text(_sections(results, view)))
         sys.stderr.write(f"wrote {output}\n")
     elif text is not None:
         sys.stdout.write(text)
     else:
-        _print_table(sections(results))
+        _print_table(_sections(results, view))
 
 
-def _print_table(sections: list) -> None:
+def _sections(results: Any, view: "Command") -> "list[Section]":
+    """What `view` shows a person (`render.sections.SECTIONS`); JSON and CSV runs never load it."""
+    from .render.sections import SECTIONS
+
+    return SECTIONS[view](results)
+
+
+def _print_table(sections: "list[Section]") -> None:
     """On a terminal (or with FORCE_COLOR), rich tables with colour; in a pipe, plain text."""
     if not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
         sys.stdout.write(_table_text(sections))
         return
     from rich.console import Console
 
-    from .render.table import render_table
+    from .render.terminal import render_table
 
     console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
     console.print(render_table(sections))
 
 
-def _table_text(sections: list) -> str:
+def _table_text(sections: "list[Section]") -> str:
     from .render.text import render_text
 
     try:
@@ -162,33 +171,6 @@ def _table_text(sections: list) -> str:
     except ValueError:
         width = 80
     return render_text(sections, width)
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write all of `text` or nothing: a temporary file beside `path`, then a rename."""
-    import tempfile  # only commands that write files pay for it
-
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; give it a new file's mode
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException as error:
-        os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
 
 
 # Commands -------------------------------------------------------------------
@@ -212,8 +194,10 @@ def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: For
 
       chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="compare")
+        emit(load_all(scenarios, set_), format_, output, view=Command.COMPARE)
 
 
 @app.command()
@@ -230,8 +214,10 @@ def chips(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Forma
 
       chipcalc chips -f csv -o chips.csv
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="chips")
+        emit(load_all(scenarios, set_), format_, output, view=Command.CHIPS)
 
 
 @app.command()
@@ -245,8 +231,10 @@ def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Format
 
       chipcalc levy scenarios/h200-2026.yaml --set assumptions.levy_pass_through=100%
     """
+    from .documents import Command
+
     with error_boundary():
-        emit(load_all(scenarios, set_), format_, output, view="levy")
+        emit(load_all(scenarios, set_), format_, output, view=Command.LEVY)
 
 
 @app.command()
@@ -263,6 +251,7 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
       chipcalc validate scenarios/*.yaml -f json
     """
+    from .documents import Command, FileCheck
     from .loader import ScenarioLoader
 
     with error_boundary():
@@ -281,7 +270,8 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         if fmt is OutputFormat.table and output is None:
             sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
         else:
-            emit(checked, fmt, output, view="validate")
+            emit([FileCheck(file, tuple(problems)) for file, problems in checked], fmt, output,
+                 view=Command.VALIDATE)
         count = len(checked)
         if invalid:
             sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
@@ -304,35 +294,11 @@ def load_one(scenario: str | None, sets: list[str] | None) -> "Scenario":
     return ScenarioLoader().load(scenario, sets or ())
 
 
-def order_index(scenario: "Scenario", name: str | None) -> int:
-    """The index of the order named `name` (the first when None)."""
-    names = [order.name for order in scenario.orders]
-    if not names:
-        raise UsageError(f"{scenario.file} has no orders: add one under orders:")
-    if name is None:
-        return 0
-    if name not in names:
-        raise UsageError(f"no order '{name}' in {scenario.file}; orders: {', '.join(names)}")
-    return names.index(name)
-
-
-def default_option(scenario: "Scenario", index: int) -> str:
-    """The cheapest chip other than the order's own: the option a question is usually about."""
-    from .analysis.sensitivity import default_option as cheapest_other
-    from .analysis.solve import order_options
-
-    if len(scenario.chips) < 2:
-        raise UsageError(f"{scenario.file} has one chip only: add another to compare it with")
-    return cheapest_other(order_options(scenario, index), scenario.orders[index].chip)
-
-
-def draw(plot: Path | None, drawer: str, result: Any) -> None:
-    """Draw `result` with `render.plots.<drawer>` into the file `plot`, when one was asked for."""
+def draw(plot: Path | None, picture: "Callable[[str], bytes]") -> None:
+    """Write the file `plot`, when one was asked for: `picture` draws it as svg or png bytes."""
     if plot is None:
         return
-    from .render import plots
-
-    getattr(plots, drawer)(result, plot)
+    write_atomic(plot, picture(plot.suffix[1:].lower()))
     sys.stderr.write(f"wrote {plot}\n")
 
 
@@ -371,19 +337,22 @@ def breakeven(
 
       chipcalc breakeven scenarios/h200-2026.yaml --vary platforms.cann.engineer_months --option ascend_910c
     """
+    from .documents import Analysis, Command
+
     with error_boundary():
         if vary is None:
             if option is not None or order is not None:
                 raise UsageError("--option and --order go with --vary; without it every option of every "
                                  "order is shown")
-            emit(load_all([scenario] if scenario else None, set_), format_, output, view="breakevens")
+            emit(load_all([scenario] if scenario else None, set_), format_, output, view=Command.BREAKEVENS)
             return
+        from .analysis.common import order_index
         from .analysis.solve import goal_seek
 
         loaded = load_one(scenario, set_)
         index = order_index(loaded, order)
-        seek = goal_seek(loaded, vary, option or default_option(loaded, index), index)
-        emit((seek, loaded), format_, output, view="seek")
+        seek = goal_seek(loaded, vary, option, index)
+        emit(Analysis(seek, loaded), format_, output, view=Command.SEEK)
 
 
 @app.command()
@@ -416,8 +385,11 @@ def sweep(
 
       chipcalc sweep --vary chips.ascend_910c.utilization=20%:60%:1% --plot sweep.svg
     """
+    from .analysis.common import order_index
     from .analysis.sweep import grid_values, sweep as run_sweep
+    from .documents import Analysis, Command
     from .loader import parse_input
+    from .render.plots import plot_sweep
 
     with error_boundary():
         if not vary:
@@ -434,8 +406,8 @@ def sweep(
             start, stop, step = (parse_input(loaded, path.strip(), part) for part in parts)
             varies.append((path.strip(), grid_values(start, stop, step)))
         result = run_sweep(loaded, varies, metric, order_index(loaded, order))
-        draw(plot, "plot_sweep", result)
-        emit((result, loaded), format_, output, view="sweep")
+        draw(plot, lambda fmt: plot_sweep(result, fmt))
+        emit(Analysis(result, loaded), format_, output, view=Command.SWEEP)
 
 
 @app.command()
@@ -463,7 +435,10 @@ def sensitivity(
 
       chipcalc sensitivity scenarios/h200-2026.yaml --swing 10% --metric tco_usd --option ascend_910c --plot tornado.svg
     """
+    from .analysis.common import order_index
     from .analysis.sensitivity import sensitivity as run_sensitivity
+    from .documents import Analysis, Command
+    from .render.plots import plot_tornado
     from .values import parse_rate
 
     with error_boundary():
@@ -474,8 +449,8 @@ def sensitivity(
         check_plot(plot)
         loaded = load_one(scenario, set_)
         tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
-        draw(plot, "plot_tornado", tornado)
-        emit((tornado, loaded), format_, output, view="tornado")
+        draw(plot, lambda fmt: plot_tornado(tornado, fmt))
+        emit(Analysis(tornado, loaded), format_, output, view=Command.TORNADO)
 
 
 @app.command()
@@ -503,14 +478,16 @@ def simulate(
       chipcalc simulate bench/scenarios/simulate.yaml -n 1000000 --plot tco.png
     """
     from .analysis.simulate import simulate as run_simulation
+    from .documents import Analysis, Command
+    from .render.plots import plot_simulation
 
     with error_boundary():
         check_plot(plot)
         loaded = load_one(scenario, set_)
         with progress_bar(samples) as advance:
             result = run_simulation(loaded, samples, seed, progress=advance)
-        draw(plot, "plot_simulation", result)
-        emit((result, loaded), format_, output, view="simulation")
+        draw(plot, lambda fmt: plot_simulation(result, fmt))
+        emit(Analysis(result, loaded), format_, output, view=Command.SIMULATION)
 
 
 @contextmanager
@@ -622,9 +599,11 @@ def diff(
 
       chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
     """
-    from .diff import diff_results
-    from .model import compare as evaluate
-    from .render.views import show_outcome
+    from .analysis.diff import diff_results
+    from .documents import Command
+    from .documents.compare import outcomes
+    from .model import evaluate
+    from .render.sections.checks import show_outcome
     from .values import parse_rate
 
     with error_boundary():
@@ -635,8 +614,8 @@ def diff(
             except ValueError as error:
                 raise UsageError(f"--max-change {error}") from None
         before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
-        changes = diff_results(before, after)
-        emit(changes, format_, output, view="diff")
+        changes = diff_results(before, after, outcomes)
+        emit(changes, format_, output, view=Command.DIFF)
         if fail_on_change and changes.changed:
             sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
@@ -652,7 +631,7 @@ def diff(
 
 def load_reference(argument: str, sets: list[str] | None) -> "Scenario":
     """A scenario from a file, or from `REV:PATH` at a git revision."""
-    from .gitio import GitSource, split_revision
+    from .loader.git import GitSource, split_revision
     from .loader import ScenarioLoader
 
     at_revision = split_revision(argument)
@@ -689,12 +668,13 @@ def explain(
 
       chipcalc explain scenarios/article-check.yaml levy_usd --order h20-same-spend
     """
-    from .explain import explain as explain_metric
+    from .analysis.explain import explain as explain_metric
+    from .documents import Analysis, Command
 
     with error_boundary():
         (result,) = load_all([scenario] if scenario else None, set_)
-        explanation = (explain_metric(result, metric, order, chip), result.scenario.file)
-        emit(explanation, format_, output, view="explain")
+        explanation = Analysis(explain_metric(result, metric, order, chip), result.scenario)
+        emit(explanation, format_, output, view=Command.EXPLAIN)
 
 
 @app.command()
@@ -710,7 +690,7 @@ def schema(output: OutputOption = None) -> None:
 
       check-jsonschema --schemafile scenario.schema.json scenarios/*.yaml
     """
-    from .render.machine import render_json
+    from .render.json_csv import render_json
     from .schema import scenario_schema
 
     with error_boundary():

@@ -10,10 +10,10 @@ reasons, sorting) are made at the edges, in `evaluate`, on floats.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .scenario import PRECISION_BITS, Assumptions, Chip, Order, Platform, Scenario, Workload
+from .scenario import PRECISION_BITS, Assumptions, Chip, Kind, Order, Platform, Scenario, Workload
 
 HOURS_PER_YEAR = 8760
 MONTHS_PER_YEAR = 12
@@ -23,6 +23,12 @@ ZERO_TOLERANCE = 1e-12
 zero in a case split): rounding must not turn `equal` into `never`."""
 EDGE_TOLERANCE = 1e-9
 """A breakeven this close to its input's range edge is on the edge, and in range (MODEL.md)."""
+
+
+def _shown(kind: Kind, **default: Any) -> Any:
+    """A result field with its display kind (money, rate or number): `chipcalc.kinds` reads it, so
+    every table, diff and plot shows the field the same way. A new field states its kind here."""
+    return field(metadata={"kind": kind}, **default)
 
 
 # Time and discounting -----------------------------------------------------
@@ -122,36 +128,36 @@ class ChipFigures:
     """Per-unit figures of one chip (MODEL.md, per chip); lifetime figures are present values."""
 
     chip: Chip
-    tflops: Any
+    tflops: Any = _shown(Kind.NUMBER)
     """F: dense peak TFLOP/s at the scenario's precision."""
-    attainable_tflops: Any
+    attainable_tflops: Any = _shown(Kind.NUMBER)
     """F' = min(F, B * I): the peak the workload can reach."""
-    effective_levy_rate: Any
+    effective_levy_rate: Any = _shown(Kind.RATE)
     """L / b: the levy as a share of the buyer price."""
-    buyer_price_usd: Any
-    levy_per_unit_usd: Any
-    vendor_net_per_unit_usd: Any
-    effective_tflops_per_unit: Any
+    buyer_price_usd: Any = _shown(Kind.MONEY)
+    levy_per_unit_usd: Any = _shown(Kind.MONEY)
+    vendor_net_per_unit_usd: Any = _shown(Kind.MONEY)
+    effective_tflops_per_unit: Any = _shown(Kind.NUMBER)
     """e = F' * u."""
-    hardware_cost_usd: Any
+    hardware_cost_usd: Any = _shown(Kind.MONEY)
     """H = b + h: paid at time 0."""
-    power_draw: Any
-    electricity_usd_per_kwh: Any
-    energy_per_year_usd: Any
-    facility_per_year_usd: Any
-    maintenance_rate: Any
-    maintenance_per_year_usd: Any
-    operations_per_year_usd: Any
-    running_cost_per_year_usd: Any
+    power_draw: Any = _shown(Kind.RATE)
+    electricity_usd_per_kwh: Any = _shown(Kind.MONEY)
+    energy_per_year_usd: Any = _shown(Kind.MONEY)
+    facility_per_year_usd: Any = _shown(Kind.MONEY)
+    maintenance_rate: Any = _shown(Kind.RATE)
+    maintenance_per_year_usd: Any = _shown(Kind.MONEY)
+    operations_per_year_usd: Any = _shown(Kind.MONEY)
+    running_cost_per_year_usd: Any = _shown(Kind.MONEY)
     """R = energy + facility + maintenance + operations, a year."""
-    lifetime_factor: Any
+    lifetime_factor: Any = _shown(Kind.NUMBER)
     """A: the present value of 1 USD a year over the life."""
-    energy_per_unit_usd: Any
+    energy_per_unit_usd: Any = _shown(Kind.MONEY)
     """A * Ey: lifetime energy of one unit, present value."""
-    cost_per_unit_usd: Any
+    cost_per_unit_usd: Any = _shown(Kind.MONEY)
     """k = H + A * R: the per-unit cost of ownership."""
-    tflops_per_kusd: Any
-    migration_usd: Any
+    tflops_per_kusd: Any = _shown(Kind.NUMBER)
+    migration_usd: Any = _shown(Kind.MONEY)
     """M: the one-time cost of moving the buyer's software to this chip's platform."""
 
     @property
@@ -254,18 +260,18 @@ class Breakeven:
     reason: str | None = None
     pays: str | None = None
     """For demand and lifetime: switching pays `above`/`below` the demand, `after`/`before` the life."""
-    order_units: float | None = None
+    order_units: float | None = _shown(Kind.NUMBER, default=None)
     """For demand only: the value in units of the order's chip."""
 
 
 @dataclass(frozen=True)
 class Breakevens:
-    demand_tflops: Breakeven
-    levy_rate: Breakeven
-    migration_cost_usd: Breakeven
-    price_usd: Breakeven
-    utilization: Breakeven
-    lifetime_years: Breakeven
+    demand_tflops: Breakeven = _shown(Kind.NUMBER)
+    levy_rate: Breakeven = _shown(Kind.RATE)
+    migration_cost_usd: Breakeven = _shown(Kind.MONEY)
+    price_usd: Breakeven = _shown(Kind.MONEY)
+    utilization: Breakeven = _shown(Kind.RATE)
+    lifetime_years: Breakeven = _shown(Kind.NUMBER)
 
 
 @dataclass(frozen=True)
@@ -274,25 +280,25 @@ class Option:
 
     chip: str
     is_order_chip: bool
-    units: float
-    buyer_price_usd: float
-    levy_per_unit_usd: float
-    capex_usd: float
-    levy_usd: float
-    energy_usd: float
-    facility_usd: float
-    maintenance_usd: float
-    operations_usd: float
-    migration_usd: float
-    tco_usd: float
-    attainable_tflops_per_unit: float
-    effective_tflops_per_unit: float
-    tflops_per_kusd: float
-    usd_per_effective_pflops: float
-    usd_per_effective_pflops_hour: float
-    usd_per_million_tokens: float | None
-    vs_order: float
-    supply_shortfall_units: float
+    units: float = _shown(Kind.NUMBER)
+    buyer_price_usd: float = _shown(Kind.MONEY)
+    levy_per_unit_usd: float = _shown(Kind.MONEY)
+    capex_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    energy_usd: float = _shown(Kind.MONEY)
+    facility_usd: float = _shown(Kind.MONEY)
+    maintenance_usd: float = _shown(Kind.MONEY)
+    operations_usd: float = _shown(Kind.MONEY)
+    migration_usd: float = _shown(Kind.MONEY)
+    tco_usd: float = _shown(Kind.MONEY)
+    attainable_tflops_per_unit: float = _shown(Kind.NUMBER)
+    effective_tflops_per_unit: float = _shown(Kind.NUMBER)
+    tflops_per_kusd: float = _shown(Kind.NUMBER)
+    usd_per_effective_pflops: float = _shown(Kind.NUMBER)
+    usd_per_effective_pflops_hour: float = _shown(Kind.NUMBER)
+    usd_per_million_tokens: float | None = _shown(Kind.MONEY)
+    vs_order: float = _shown(Kind.RATE)
+    supply_shortfall_units: float = _shown(Kind.NUMBER)
     breakeven: Breakevens | None
 
     @property
@@ -303,11 +309,11 @@ class Option:
 @dataclass(frozen=True)
 class OrderResult:
     order: Order
-    units: float
-    demand_tflops: float
-    spend_usd: float
-    levy_usd: float
-    vendor_net_usd: float
+    units: float = _shown(Kind.NUMBER)
+    demand_tflops: float = _shown(Kind.NUMBER)
+    spend_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    vendor_net_usd: float = _shown(Kind.MONEY)
     options: tuple[Option, ...]
     """Cheapest first by TCO."""
 
@@ -324,10 +330,10 @@ class OrderResult:
 class LevyTotal:
     chip: str | None
     """None for the scenario's total."""
-    spend_usd: float
-    levy_usd: float
-    vendor_net_usd: float
-    units: float | None = None
+    spend_usd: float = _shown(Kind.MONEY)
+    levy_usd: float = _shown(Kind.MONEY)
+    vendor_net_usd: float = _shown(Kind.MONEY)
+    units: float | None = _shown(Kind.NUMBER, default=None)
     """Units of the chip bought; None for the total, where units of different chips do not add."""
 
 
@@ -392,7 +398,8 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], workload: Wo
     }
 
 
-def option_figures(demand: Any, fig: ChipFigures, own_tco: Any, flops_per_token: Any = None) -> dict[str, Any]:
+def option_figures(demand: Any, fig: ChipFigures, own_tco: Any,
+                   flops_per_token: Any = None) -> dict[str, Any]:
     """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option)."""
     units = demand / fig.effective_tflops_per_unit
     total = tco(demand, fig)

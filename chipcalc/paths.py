@@ -64,11 +64,18 @@ def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
 def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """A copy of `scenario` with each path set to its value (USD, fractions; numpy arrays allowed).
 
-    Changing an exchange rate rescales every amount that was written in that currency.
+    Changing an exchange rate rescales every amount that was written in that currency. The
+    rule for the order of changes is here and nowhere else: exchange rates are applied last,
+    whatever the order of `changes`, so a new rate also rescales the amounts set in the same
+    call. An amount given here is in USD at the scenario's own rate (as the loader and
+    `parse_input` convert `¥150k`), so `{"chips.x.price": ..., "assumptions.fx.CNY": r}` prices
+    x at its yuan amount at the rate r: a swept or sampled rate moves a swept or sampled yuan
+    price, as it moves the one written in the file.
     """
-    for path, value in changes.items():
-        tokens = parse_path(path)
-        if tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3:
+    tokenised = [(parse_path(path), value) for path, value in changes.items()]
+    tokenised.sort(key=lambda change: _is_exchange_rate(change[0]))  # stable: the rest keep their order
+    for tokens, value in tokenised:
+        if _is_exchange_rate(tokens):
             old = scenario.assumptions.fx[tokens[2]]
             for money_path, currency in scenario.currencies.items():
                 if currency == tokens[2]:
@@ -76,6 +83,10 @@ def with_values(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
                                     _get(scenario, Scenario, parse_path(money_path)) * (value / old))
         scenario = _set(scenario, Scenario, tokens, value)
     return scenario
+
+
+def _is_exchange_rate(tokens: list[str | int]) -> bool:
+    return tokens[:2] == ["assumptions", "fx"] and len(tokens) == 3
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
@@ -90,15 +101,17 @@ def spec_at(path: str) -> Spec:
     for token in parse_path(path):
         if isinstance(section, type) and token in specs(section):
             spec = specs(section)[token][1]
-            section = spec.item if spec.kind == Kind.RECORD else spec if spec.kind in (Kind.RECORDS, Kind.LIST,
-                                                                                      Kind.NUMBERS) \
-                else None
+            if spec.kind == Kind.RECORD:
+                section = spec.item
+            else:
+                section = spec if spec.kind in (Kind.RECORDS, Kind.LIST, Kind.NUMBERS) else None
         elif isinstance(section, Spec) and section.kind == Kind.RECORDS and isinstance(token, str):
             section, spec = section.item, None
         elif isinstance(section, Spec) and section.kind == Kind.LIST and isinstance(token, int):
             section, spec = section.item, None
         elif isinstance(section, Spec) and section.kind == Kind.NUMBERS and isinstance(token, str):
-            spec, section = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open), None
+            spec = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open)
+            section = None
         else:
             raise KeyError(path)
     if spec is None or section is not None:
@@ -130,3 +143,31 @@ def _set(value: Any, cls: Any, tokens: list, new: Any) -> Any:
     attr = specs(type(value))[token][0]
     inner = getattr(value, attr)
     return replace(value, **{attr: _set(inner, None, rest, new) if rest else new})
+
+
+def join(prefix: str, key: str) -> str:
+    """The path of `key` inside the section at `prefix` ("" at the top)."""
+    return f"{prefix}.{key}" if prefix else key
+
+
+def step(section: type | Spec, token: str | int) -> tuple[Spec, type | Spec | None] | None:
+    """One token down the spec tree from a section (a record class, or the Spec of a keyed mapping, a list
+    or a mapping of numbers): the spec of the value `token` names and the section below it (None
+    for a single value), or None when `token` names nothing there. An entry of a keyed mapping or a list
+    has its section's spec; a name in a mapping of numbers gets a number spec with the mapping's bounds."""
+    match section:
+        case type():
+            own = specs(section)
+            if token not in own:
+                return None
+            spec = own[token][1]
+            return spec, spec if spec.kind.nested or spec.kind == Kind.NUMBERS else None
+        case Spec(kind=Kind.RECORD):
+            return step(section.item, token)
+        case Spec(kind=Kind.RECORDS) if isinstance(token, str):
+            return section, section.item
+        case Spec(kind=Kind.LIST) if isinstance(token, int):
+            return section, section.item
+        case Spec(kind=Kind.NUMBERS) if isinstance(token, str):
+            return Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open), None
+    return None

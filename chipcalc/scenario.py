@@ -11,10 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any, ClassVar, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any, ClassVar, Mapping, NamedTuple
 
-OPEN_BOUND_NUDGE = 1e-9
-"""A value clamped to an open bound (a levy rate below 100%) stays this far inside it, relative."""
+OPEN_BOUND_NUDGE = 1e-12
+"""How far inside an open bound (a levy rate below 100%) a value is kept, relative: where `Spec.inside`
+clamps sampled and swung values, and where the goal seek starts its search.
+
+1e-12 and not 1e-9: a crossing between the nudged bound and the bound itself is one the goal seek
+cannot find, so the nudge should be as small as the arithmetic allows. At 1e-12 from 1 a double
+still resolves the gap 1 - rho to 1e-4 of itself (spacing 1.1e-16), so the buyer price
+p / (1 - rho) there is finite and meaningful; much closer, the gap is rounding noise. The value
+is part of the contract: `breakeven --vary` reports the range searched (a levy rate's high
+0.999999999999)."""
 
 REQUIRED = object()
 """Default of a key that a file must give."""
@@ -89,7 +99,10 @@ class Spec:
         high = None if self.high is None else show(self.high)
         if low is not None and high is not None:
             left = f"above {low}," if self.low_open else f"from {low}"
-            right = f"to below {high}" if self.high_open else f"up to {high}" if self.low_open else f"to {high}"
+            if self.high_open:
+                right = f"to below {high}"
+            else:
+                right = f"up to {high}" if self.low_open else f"to {high}"
             return f"{left} {right}"
         if low is not None:
             if self.low == 0 and self.low_open:
@@ -109,14 +122,15 @@ class Spec:
         return floor, ceiling
 
     def violation(self, value: float) -> str | None:
-        """Why `value` is out of this key's range, or None."""
-        show = _show_bound(self.kind)
+        """Why `value` is out of this key's range, or None (formatted only then: most values are in range)."""
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            show = _show_bound(self.kind)
             reason = "positive" if (self.low == 0 and self.low_open) else (
                 f"above {show(self.low)}" if self.low_open else f"at least {show(self.low)}"
             )
             return f"must be {reason} (got {show(value)})"
         if self.high is not None and (value >= self.high if self.high_open else value > self.high):
+            show = _show_bound(self.kind)
             reason = f"below {show(self.high)}" if self.high_open else f"at most {show(self.high)}"
             return f"must be {reason} (got {show(value)})"
         return None
@@ -268,7 +282,8 @@ class Chip:
         "supply_units", "S: units available to this buyer; unlimited when absent",
         default=None, **POSITIVE,
     )
-    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)", default=None, **POSITIVE)
+    memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)",
+                                     default=None, **POSITIVE)
     bandwidth_tbps: float | None = number(
         "bandwidth_tbps", "B: memory bandwidth, TB/s; caps throughput when the workload sets an "
         "arithmetic intensity", default=None, **POSITIVE
@@ -332,9 +347,11 @@ class Order:
     as_of: str | None = date("as_of", AS_OF_DOC)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """Where a value was written: a file (or `--set`), 1-based line and column."""
+class Mark(NamedTuple):
+    """Where a value was written: a file (or `--set`), 1-based line and column.
+
+    A tuple, not a dataclass: the loader makes one for every key and value of every file.
+    """
 
     file: str
     line: int
@@ -372,6 +389,53 @@ class Scenario:
     """The currency of each amount written in one other than USD, by path."""
 
 
-def specs(cls: type) -> dict[str, tuple[str, Spec]]:
-    """The file keys of a section, each with its attribute name and spec."""
-    return {f.metadata["spec"].key: (f.name, f.metadata["spec"]) for f in fields(cls) if "spec" in f.metadata}
+@cache
+def specs(cls: type) -> Mapping[str, tuple[str, Spec]]:
+    """The file keys of a section, each with its attribute name and spec.
+
+    Computed once per class (the loader asks for every section of every file), hence read-only.
+    """
+    return MappingProxyType({f.metadata["spec"].key: (f.name, f.metadata["spec"])
+                             for f in fields(cls) if "spec" in f.metadata})
+
+
+@dataclass(frozen=True)
+class MixRule:
+    """A policy limit on the share of an order's demand that a set of chips may meet (a quota, a cap)."""
+
+    name: str = text("name", "defaults to rule-1, rule-2, ...")
+    chips: tuple[str, ...]
+    """The keys of the chips the rule counts, at least one. No `Spec` yet: a list of chip keys is a
+    kind of value the loader does not read so far (see `Mix`)."""
+    min_share: float | None = rate(
+        "min_share", "the least share of the demand (effective TFLOP/s) these chips must meet",
+        default=None, low=0.0, high=1.0,
+    )
+    max_share: float | None = rate(
+        "max_share", "the largest share of the demand (effective TFLOP/s) these chips may meet",
+        default=None, low=0.0, high=1.0,
+    )
+    source: str | None = text("source", SOURCE_DOC)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The limits `chipcalc mix` applies to every order, besides each chip's supply.
+
+    Not yet a section of `Scenario`: the analysis takes it as an argument until the loader reads
+    `mix:` (MODEL.md, fleet mix).
+    """
+
+    power_limit_mw: float | None = number(
+        "power_limit_mw",
+        "facility power (power_w x pue) the buyer can supply, MW; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    capex_limit_usd: float | None = money(
+        "capex_limit",
+        "hardware spend (buyer price + host cost) the buyer can make; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    rules: tuple[MixRule, ...] = _spec(
+        "rules", "list", "limits on the share of the demand a set of chips meets", default=[], item=MixRule
+    )

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from chipcalc.errors import ScenarioError, UsageError
-from chipcalc.loader import load_scenario, parse_yaml
+from chipcalc.loader import load_scenario
+from chipcalc.loader.marks import parse_yaml
 from chipcalc.paths import value_at, with_values
 from chipcalc.values import human_number
 

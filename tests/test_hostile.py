@@ -6,7 +6,7 @@ every command when the file cannot be read at all), the exact message
 reaches the user. `compare` prints problems on stderr; `validate` reports
 them as its result on stdout, with its summary on stderr.
 
-Fixtures: tests/invalid/*.yaml with their messages from tests/test_loader.py,
+Fixtures: tests/invalid/*.yaml with their messages from tests/loader/test_messages.py,
 tests/invalid/hostile/*.yaml (in a folder of their own, so the loader's table
 of tests/invalid/*.yaml stays whole), and binary or huge files generated in
 tmp_path. The hostile cases (code execution, alias bombs, deep nesting, huge
@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from chipcalc.cli import app
 
 from .conftest import ROOT
-from .test_loader import EXPECTED
+from .loader.test_messages import EXPECTED
 
 INVALID = ROOT / "tests" / "invalid"
 HOSTILE = INVALID / "hostile"

@@ -314,7 +314,7 @@ def test_alias_bomb_message_is_not_called_invalid_yaml(tmp_path, monkeypatch):
 @pytest.mark.parametrize("nesting", ["list", "mapping"])
 def test_values_are_counted_exactly_up_to_the_bound(nesting):
     # The top mapping, the key's collection and its items: 1 + 1 + items values, through either kind.
-    from chipcalc.loader import MAX_VALUES, parse_yaml
+    from chipcalc.loader.marks import MAX_VALUES, parse_yaml
 
     def text(items: int) -> str:
         if nesting == "list":
@@ -460,7 +460,7 @@ def test_a_byte_that_is_not_utf8_just_after_a_newline_at_the_start(tmp_path, mon
 
 
 def test_a_file_of_exactly_the_size_limit_is_read(tmp_path, monkeypatch):
-    from chipcalc.loader import MAX_FILE_BYTES
+    from chipcalc.loader.sources import MAX_FILE_BYTES
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "s.yaml").write_bytes(b"#" * (MAX_FILE_BYTES - 1) + b"\n")

@@ -34,7 +34,7 @@ from chipcalc.analysis.solve import goal_seek
 from chipcalc.cli import app
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
-from chipcalc.render.views import compare_document
+from chipcalc.documents.compare import compare_document
 from chipcalc.scenario import Scenario
 from chipcalc.paths import with_values
 

@@ -161,7 +161,7 @@ orders:
 @pytest.mark.parametrize(
     ("path", "low_value", "high_value"),
     [
-        ("chips.a.levy_rate", 0.9 * 0.8, 1 - 1e-9),  # [0, 1): stays below 1
+        ("chips.a.levy_rate", 0.9 * 0.8, 1 - 1e-12),  # [0, 1): stays below 1, by OPEN_BOUND_NUDGE
         ("chips.a.levy_base", 0.8, 1.0),  # (0, 1]
         ("chips.a.utilization", 0.8, 1.0),
         ("assumptions.levy_pass_through", 0.8, 1.0),
@@ -176,16 +176,17 @@ def test_moved_values_are_clamped_into_range(path, low_value, high_value):
 @pytest.mark.parametrize(
     ("path", "value", "expected"),
     [
-        ("chips.x.levy_rate", 1.5, 1 - 1e-9),
+        ("chips.x.levy_rate", 1.5, 1 - 1e-12),
         ("chips.x.levy_rate", -0.1, 0.0),
-        ("chips.x.utilization", 0.0, 1e-9),  # open at 0: strictly inside
+        ("chips.x.utilization", 0.0, 1e-12),  # open at 0: strictly inside
         ("chips.x.utilization", 1.2, 1.0),
         ("chips.x.price", 1e12, 1e12),  # no upper bound
         ("assumptions.pue", 0.5, 1.0),
     ],
 )
 def test_clamp(path, value, expected):
-    assert clamp(spec_at(path), value) == approx(expected)
+    # no absolute tolerance: approx's default of 1e-12 would take 0 for the nudge above it
+    assert clamp(spec_at(path), value) == pytest.approx(expected, rel=EXACT, abs=0)
 
 
 # The figures are the model's ---------------------------------------------------------

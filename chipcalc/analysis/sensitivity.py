@@ -8,13 +8,10 @@ budget order buys fewer units when its chip gets dearer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from ..errors import UsageError
-from ..scenario import Scenario, Spec
+from ..errors import UsageError, did_you_mean
 from ..paths import numeric_inputs, with_values
-from ..errors import did_you_mean
-from .solve import checked_chip, checked_order, order_options
+from ..scenario import Scenario, Spec
+from .common import OptionFields, checked_chip, checked_order, default_option, order_options
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,8 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     which assumption decides whether switching pays), or the order's chip
     when it is the only one. Each moved value is clamped into the input's
     valid range, staying strictly inside an open bound (a levy rate at most
-    1 - 1e-9). Inputs whose value is 0 are left out: a share of 0 cannot
-    move them.
+    1 - 1e-12, `scenario.OPEN_BOUND_NUDGE`). Inputs whose value is 0 are
+    left out: a share of 0 cannot move them.
 
     Example: `sensitivity(scenario, "tco_usd", "ascend_910c", swing=0.1)`.
     """
@@ -72,10 +69,7 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     target = checked_order(scenario, order)
     base_options = order_options(scenario, order)
     _check_metric(metric, base_options[target.chip])
-    if option is None:
-        chosen = default_option(base_options, target.chip)
-    else:
-        chosen = checked_chip(scenario, option, "option")
+    chosen = default_option(scenario, order) if option is None else checked_chip(scenario, option, "option")
 
     def metric_at(path: str, value: float) -> float:
         return float(order_options(with_values(scenario, {path: value}), order)[chosen][metric])
@@ -92,14 +86,6 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     return Tornado(target.name, chosen, metric, float(swing), base, tuple(swings))
 
 
-def default_option(options: dict[str, dict[str, Any]], order_chip: str) -> str:
-    """The cheapest chip by TCO other than the order's own (ties by key); the order's chip if alone."""
-    others = [key for key in options if key != order_chip]
-    if not others:
-        return order_chip
-    return min(others, key=lambda key: (options[key]["tco_usd"], key))
-
-
 def clamp(spec: Spec, value: float) -> float:
     """`value` moved into the spec's valid range, strictly inside an open bound."""
     floor, ceiling = spec.inside()
@@ -112,7 +98,7 @@ def _check_swing(swing: float) -> None:
         raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
 
 
-def _check_metric(metric: str, fields: dict[str, Any]) -> None:
+def _check_metric(metric: str, fields: OptionFields) -> None:
     if metric not in fields:
         raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, fields)}; "
                          f"metrics are: {', '.join(sorted(fields))}")

@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import UsageError
 from ..model import evaluate_chips, order_demand, tco
 from ..scenario import Order, Scenario, Spec
-from ..paths import numeric_inputs, parse_path, with_values
+from ..paths import numeric_inputs, with_values
 from ..values import Uncertain
 
 Z_95 = 1.6448536269514722
@@ -123,7 +123,7 @@ def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: in
         raise UsageError(f"chunk size must be a whole number of at least 1 (got {chunk_size!r})")
 
 
-def _is_whole(value: Any) -> bool:
+def _is_whole(value: object) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -162,7 +162,7 @@ def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """What simulate summarises, for every order, in one model evaluation on the sampled arrays:
     the order's `levy_usd` and `demand_tflops`, and each option's `tco_usd`."""
-    sampled = with_values(scenario, _exchange_rates_last(inputs))
+    sampled = with_values(scenario, inputs)
     figures = evaluate_chips(sampled)
     results = []
     for order in sampled.orders:
@@ -171,12 +171,6 @@ def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[d
         results.append({"levy_usd": units * own.levy_per_unit_usd, "demand_tflops": demand,
                         "tco_usd": {key: tco(demand, chip) for key, chip in figures.items()}})
     return results
-
-
-def _exchange_rates_last(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """A sampled exchange rate rescales the (sampled) amounts written in its currency, so it goes last."""
-    is_rate = {path: parse_path(path)[:2] == ["assumptions", "fx"] for path in inputs}
-    return {path: inputs[path] for path in sorted(inputs, key=is_rate.__getitem__)}
 
 
 # Tallies: what outlives a chunk ----------------------------------------------
@@ -193,18 +187,17 @@ class _OrderTally:
         self.cheapest_counts = np.zeros(len(self.chips), dtype=np.int64)
 
     def add(self, result: dict[str, Any], size: int) -> None:
-        self.levy.add(_full(result["levy_usd"], size))
-        tcos = [_full(result["tco_usd"][chip], size) for chip in self.chips]
+        self.levy.add(result["levy_usd"], size)
+        tcos = [result["tco_usd"][chip] for chip in self.chips]
         pflops = result["demand_tflops"] / 1000
-        for chip, tco in zip(self.chips, tcos):
-            self.tco[chip].add(tco)
-            if np.ndim(pflops) == 0:  # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
+        for chip, tco_usd in zip(self.chips, tcos):
+            self.tco[chip].add(tco_usd, size)
+            if np.ndim(pflops) == 0:
+                # a fixed demand: cost per PFLOP/s is TCO scaled, and so are its percentiles
                 self.per_pflops[chip] = _Scaled(self.tco[chip], 1 / float(pflops))
             else:
-                self.per_pflops[chip].add(tco / pflops)
-        # argmin takes the first of equal values: ties go to the earlier chip in the scenario
-        cheapest = np.argmin(np.stack(tcos), axis=0)
-        self.cheapest_counts += np.bincount(cheapest, minlength=len(self.chips))
+                self.per_pflops[chip].add(tco_usd / pflops, size)
+        self.cheapest_counts += _count_cheapest(tcos, size)
 
     def result(self, order: Order, samples: int) -> OrderSimulation:
         options = tuple(
@@ -215,9 +208,20 @@ class _OrderTally:
         return OrderSimulation(order.name, order.chip, self.levy.stats(), options)
 
 
-def _full(value: Any, size: int) -> np.ndarray:
-    """A figure as an array of the chunk's size (a figure no sampled input reaches is a plain float)."""
-    return np.broadcast_to(np.asarray(value, dtype=float), (size,))
+def _count_cheapest(tcos: list[float | np.ndarray], size: int) -> np.ndarray:
+    """In how many of `size` samples each option has the lowest TCO, ties going to the earlier one.
+
+    A running minimum over the options in scenario order, where a later option
+    takes a sample only when strictly cheaper: np.argmin's answer, without
+    stacking the options into one array first.
+    """
+    best = np.array(np.broadcast_to(np.asarray(tcos[0], dtype=float), (size,)))
+    winner = np.zeros(size, dtype=np.intp)
+    for index, option_tco in enumerate(tcos[1:], start=1):
+        cheaper = option_tco < best
+        winner[cheaper] = index
+        np.minimum(best, option_tco, out=best)
+    return np.bincount(winner, minlength=len(tcos))
 
 
 class _Distribution:
@@ -233,15 +237,20 @@ class _Distribution:
         self.summarised: list[int] = []
         """How many samples each summary stands for."""
 
-    def add(self, values: np.ndarray) -> None:
+    def add(self, value: float | np.ndarray, size: int) -> None:
+        """One chunk of `size` samples of the figure: an array, or a float when no sampled input
+        reaches it."""
+        values = np.broadcast_to(np.asarray(value, dtype=float), (size,))
         self.total += float(np.sum(values))
-        self.count += len(values)
+        self.count += size
+        # A figure no sampled input reaches is one value repeated, so already in order: no sort.
+        ordered = values if np.ndim(value) == 0 else np.sort(values)
         if self.exact:
             # Sorting and interpolating is np.percentile's linear method, and several times faster.
-            self.exact_percentiles = sorted_quantiles(np.sort(values), np.array(PERCENTILES) / 100)
+            self.exact_percentiles = sorted_quantiles(ordered, np.array(PERCENTILES) / 100)
             return
-        self.summaries.append(quantile_summary(values))
-        self.summarised.append(len(values))
+        self.summaries.append(quantile_summary(ordered))
+        self.summarised.append(size)
         if len(self.summaries) > MAX_SUMMARIES:
             self._compact()
 
@@ -272,10 +281,10 @@ class _Scaled:
                      base.mean * self.factor, tuple(p * self.factor for p in base.percentiles))
 
 
-def quantile_summary(values: np.ndarray) -> np.ndarray:
-    """A chunk condensed to its quantiles at SUMMARY_PROBABILITIES (a small chunk is kept whole, sorted)."""
-    ordered = np.sort(values)
-    if len(values) <= len(SUMMARY_PROBABILITIES):
+def quantile_summary(ordered: np.ndarray) -> np.ndarray:
+    """A chunk's sorted values condensed to their quantiles at SUMMARY_PROBABILITIES (a small chunk is
+    kept whole)."""
+    if len(ordered) <= len(SUMMARY_PROBABILITIES):
         return ordered
     return sorted_quantiles(ordered, SUMMARY_PROBABILITIES)
 

@@ -14,21 +14,19 @@ price) is reported as "no crossing in range".
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Callable
 
-from ..errors import UsageError, did_you_mean
-from ..model import evaluate_chips, order_figures, order_units
-from ..scenario import Order, Scenario, Spec
-from ..paths import numeric_inputs, parse_path, spec_at, value_at, with_values
+from ..errors import UsageError
+from ..model import evaluate_chips, order_units
+from ..paths import parse_path, with_values
+from ..scenario import OPEN_BOUND_NUDGE, Scenario, Spec
+from .common import checked_input, checked_order, order_options, switch_option
 
 NO_CROSSING = "no crossing in range"
 EQUAL_EVERYWHERE = "equal everywhere"
 
-OPEN_BOUND_NUDGE = 1e-12
-"""An open bound is searched from this far inside it, relative to the bound or the current value."""
 GROWTH = 1e6
 """An input with no upper bound is searched up to this many times its current value..."""
 FLOOR_HIGH = 1e15
@@ -36,7 +34,7 @@ FLOOR_HIGH = 1e15
 SCAN_POINTS = 256
 ROUNDING = 64 * 2.220446049250313e-16
 """Two costs closer than this, relative to the larger, are equal as far as floating point can tell."""
-RELATIVE_TOLERANCE = 4 * 2.220446049250313e-16  # 4 machine epsilons, as scipy's brentq
+RELATIVE_TOLERANCE = 4 * 2.220446049250313e-16  # 4 machine epsilons: the least brentq accepts
 
 
 @dataclass(frozen=True)
@@ -57,16 +55,18 @@ class Seek:
     high: float
 
 
-def goal_seek(scenario: Scenario, path: str, option: str, order: int = 0) -> Seek:
+def goal_seek(scenario: Scenario, path: str, option: str | None = None, order: int = 0) -> Seek:
     """The value of `path` at which `option` costs as much as the chip order `order` buys.
 
     Example: `goal_seek(scenario, "chips.ascend_910c.utilization", "ascend_910c")`
     is the utilisation at which the 910C fleet's TCO equals the H200 order's.
-    Raises UsageError for a path that is not a numeric input of this
-    scenario, an unknown option, the order's own chip or a bad order index.
+    `option` defaults to the cheapest chip other than the order's own. Raises
+    UsageError for a path that is not a numeric input of this scenario, an
+    unknown option, the order's own chip, a scenario of one chip or a bad
+    order index.
     """
     target = checked_order(scenario, order)
-    checked_chip(scenario, option, "option")
+    option = switch_option(scenario, option, order)
     if option == target.chip:
         others = ", ".join(key for key in scenario.chips if key != option) or "(none)"
         raise UsageError(f"option {option!r} is the chip order {target.name!r} buys; "
@@ -86,12 +86,6 @@ def goal_seek(scenario: Scenario, path: str, option: str, order: int = 0) -> See
 
 
 # The scenario as the goal seek varies it ---------------------------------------
-
-
-def order_options(scenario: Scenario, order: int) -> dict[str, dict[str, Any]]:
-    """Each chip's option fields (MODEL.md, per order) for order number `order`, by chip key."""
-    figures = evaluate_chips(scenario)
-    return order_figures(scenario.orders[order], figures, scenario.workload)["options"]
 
 
 def hold_demand(scenario: Scenario, order: int, path: str) -> Scenario:
@@ -131,76 +125,6 @@ def search_bounds(spec: Spec, current: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-# Validation shared with the other analyses ---------------------------------------
-
-
-def checked_order(scenario: Scenario, order: int) -> Order:
-    """Order number `order` (0-based), or a UsageError that says which exist."""
-    count = len(scenario.orders)
-    if count == 0:
-        raise UsageError("the scenario has no orders; add one under `orders:` (a chip and units or a budget)")
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order < count:
-        names = ", ".join(f"{i} ({o.name})" for i, o in enumerate(scenario.orders))
-        raise UsageError(f"no order {order!r} in this scenario; orders are numbered from 0: {names}")
-    return scenario.orders[order]
-
-
-def checked_chip(scenario: Scenario, key: str, role: str) -> str:
-    """`key` when it names a chip of the scenario, else a UsageError with the nearest key."""
-    if key not in scenario.chips:
-        raise UsageError(f"unknown {role} {key!r}{did_you_mean(key, scenario.chips)}; "
-                         f"chips are: {', '.join(scenario.chips)}")
-    return key
-
-
-def checked_input(scenario: Scenario, path: str) -> tuple[Spec, float]:
-    """The spec and current value of the numeric input at `path`, or a UsageError saying how to fix it."""
-    try:
-        tokens = parse_path(path)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    _check_demand_path(scenario, tokens)
-    inputs = {name: (spec, value) for name, spec, value in numeric_inputs(scenario)}
-    if path in inputs:
-        spec, value = inputs[path]
-        return spec, float(value)
-    raise UsageError(f"{path} is not a numeric input of this scenario{_why_not_numeric(scenario, path)}"
-                     f"{_nearest(path, inputs)}")
-
-
-def _check_demand_path(scenario: Scenario, tokens: list) -> None:
-    """Demand is varied through the quantity the order was given as, units or budget."""
-    if len(tokens) != 3 or tokens[0] != "orders" or tokens[2] not in ("units", "budget"):
-        return
-    index = tokens[1]
-    if not isinstance(index, int) or index >= len(scenario.orders):
-        return
-    given_as_units = scenario.orders[index].units is not None
-    if tokens[2] == "budget" and given_as_units:
-        raise UsageError(f"orders[{index}] is given as units, not a budget; "
-                         f"seek orders[{index}].units to vary its demand")
-    if tokens[2] == "units" and not given_as_units:
-        raise UsageError(f"orders[{index}] is given as a budget, not units; "
-                         f"seek orders[{index}].budget to vary its demand")
-
-
-def _why_not_numeric(scenario: Scenario, path: str) -> str:
-    try:
-        spec, value = spec_at(path), value_at(scenario, path)
-    except (KeyError, IndexError, ValueError):
-        return ""
-    if not spec.numeric:
-        return f" ({path} is {spec.kind}, not a number)"
-    if value is None:
-        return f" ({path} is not set in it; give it a value in the scenario first)"
-    return ""
-
-
-def _nearest(path: str, inputs: Iterable[str]) -> str:
-    near = difflib.get_close_matches(path, list(inputs), n=3, cutoff=0.5)
-    return f"; nearest numeric inputs: {', '.join(near)}" if near else ""
-
-
 # Root finding --------------------------------------------------------------------
 
 
@@ -209,7 +133,7 @@ def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, hig
     """The first x in [low, high] at which the two `costs(x)` are equal: `(x, None)` or `(None, reason)`.
 
     Scans `scan_points(low, high)` for the first change of sign of the
-    difference and refines it with Brent's method. A difference within
+    difference and refines it with Brent's method (scipy's brentq). A difference within
     rounding error of the costs has no sign: it is a crossing only at an end
     of the range that `bounded` says is a value of the input, not an open
     bound the costs may only tend to equal at, nor the cap of an unbounded
@@ -230,13 +154,25 @@ def find_crossing(costs: Callable[[float], tuple[float, float]], low: float, hig
         return (None, EQUAL_EVERYWHERE) if samples else (None, NO_CROSSING)
     if bounded[0] and samples[0][0] == low and samples[0][2] == 0:
         return low, None
-    for (x0, d0, sign0), (x1, d1, sign1) in zip(significant, significant[1:]):
+    for (x0, _, sign0), (x1, _, sign1) in zip(significant, significant[1:]):
         if sign0 != sign1:
-            return brent(difference, x0, x1, d0, d1), None
+            return _refine(difference, x0, x1), None
     if bounded[1] and samples[-1][0] == high and samples[-1][2] == 0:
         # equal from the end of the last difference up to the bound: the first point of that run
         return next(x for x, _, _ in samples if x > significant[-1][0]), None
     return None, NO_CROSSING
+
+
+def _refine(difference: Callable[[float], float], low: float, high: float) -> float:
+    """The root of `difference` between two points where it has opposite signs, to full precision.
+
+    scipy's brentq stops when the bracket is within (xtol + rtol * |x|) / 2; an xtol of 1e-300
+    leaves only the relative tolerance, so tiny roots are found as exactly as large ones.
+    Imported here: scipy costs start-up time, and only a goal seek needs it.
+    """
+    from scipy.optimize import brentq
+
+    return float(brentq(difference, low, high, xtol=1e-300, rtol=RELATIVE_TOLERANCE, maxiter=200, disp=False))
 
 
 def _sign(first: float, second: float) -> int | None:
@@ -257,7 +193,8 @@ def scan_points(low: float, high: float, count: int = SCAN_POINTS) -> list[float
         return _geometric(low, high, count)
     points = [low + (high - low) * i / (count - 1) for i in range(count)]
     if low <= 0 < high:
-        # the decades just above zero, which an even grid over a wide range steps over
+        # the decades just above zero, which an even grid over a wide range steps over, down to as
+        # near zero as the search goes near any open bound
         points += _geometric(high * OPEN_BOUND_NUDGE, high, count)
     return sorted(set(points))
 
@@ -267,51 +204,3 @@ def _geometric(low: float, high: float, count: int) -> list[float]:
     points = [low * math.exp(ratio * i / (count - 1)) for i in range(count)]
     points[0], points[-1] = low, high  # exactly the bounds, not exp(log(...)) of them
     return points
-
-
-def brent(function: Callable[[float], float], a: float, b: float, fa: float, fb: float,
-          relative_tolerance: float = RELATIVE_TOLERANCE, max_iterations: int = 200) -> float:
-    """A root of `function` in [a, b], where fa = function(a) and fb = function(b) differ in sign.
-
-    Brent's method (inverse quadratic interpolation, secant, bisection), as
-    scipy's brentq writes it.
-    """
-    if fa == 0 or fb == 0:
-        return a if fa == 0 else b
-    previous, current, f_previous, f_current = a, b, fa, fb
-    block, f_block = previous, f_previous  # the other end of the bracket
-    step_before = step = current - previous
-    for _ in range(max_iterations):
-        if f_previous != 0 and f_current != 0 and (f_previous < 0) != (f_current < 0):
-            block, f_block = previous, f_previous
-            step_before = step = current - previous
-        if abs(f_block) < abs(f_current):
-            previous, current, block = current, block, current
-            f_previous, f_current, f_block = f_current, f_block, f_current
-        tolerance = (1e-300 + relative_tolerance * abs(current)) / 2
-        bisect = (block - current) / 2
-        if f_current == 0 or abs(bisect) < tolerance:
-            return current
-        if abs(step_before) > tolerance and abs(f_current) < abs(f_previous):
-            trial = _interpolated_step(previous, current, block, f_previous, f_current, f_block)
-            if 2 * abs(trial) < min(abs(step_before), 3 * abs(bisect) - tolerance):
-                step_before, step = step, trial
-            else:
-                step_before = step = bisect
-        else:
-            step_before = step = bisect
-        previous, f_previous = current, f_current
-        current += step if abs(step) > tolerance else math.copysign(tolerance, bisect)
-        f_current = function(current)
-    return current
-
-
-def _interpolated_step(previous: float, current: float, block: float,
-                       f_previous: float, f_current: float, f_block: float) -> float:
-    """Secant step when two of the points coincide, else inverse quadratic extrapolation."""
-    if previous == block:
-        return -f_current * (current - previous) / (f_current - f_previous)
-    slope_previous = (f_previous - f_current) / (previous - current)
-    slope_block = (f_block - f_current) / (block - current)
-    return -f_current * (f_block * slope_block - f_previous * slope_previous) / (
-        slope_block * slope_previous * (f_block - f_previous))

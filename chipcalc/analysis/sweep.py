@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
+from ..paths import with_values
 from ..scenario import Scenario, Spec
-from ..paths import parse_path, with_values
-from ..errors import did_you_mean
-from .solve import checked_input, checked_order, order_options
+from .common import OptionFields, checked_input, checked_order, order_options
 
 CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""
@@ -79,17 +78,10 @@ def sweep(scenario: Scenario, varies: list[tuple[str, Sequence[float]]], metric:
 
 
 def _evaluate(scenario: Scenario, paths: tuple[str, ...], axes: tuple[np.ndarray, ...],
-              order: int) -> dict[str, dict[str, Any]]:
+              order: int) -> dict[str, OptionFields]:
     """Every option's fields on the grid, in one model evaluation."""
     mesh = np.meshgrid(*axes, indexing="ij", sparse=True)
-    # An exchange rate rescales every amount written in its currency, so it goes in
-    # first: a swept amount is taken as given, in USD.
-    changes = sorted(zip(paths, mesh), key=lambda change: not _is_exchange_rate(change[0]))
-    return order_options(with_values(scenario, dict(changes)), order)
-
-
-def _is_exchange_rate(path: str) -> bool:
-    return parse_path(path)[:2] == ["assumptions", "fx"]
+    return order_options(with_values(scenario, dict(zip(paths, mesh))), order)
 
 
 def _row_blocks(shape: tuple[int, ...]) -> list[slice]:
@@ -99,7 +91,7 @@ def _row_blocks(shape: tuple[int, ...]) -> list[slice]:
     return [slice(start, start + rows) for start in range(0, shape[0], rows)]
 
 
-def _full(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+def _full(value: float | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """A figure on the whole grid (a figure no varied input reaches is a plain float)."""
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
 
@@ -107,7 +99,7 @@ def _full(value: Any, shape: tuple[int, ...]) -> np.ndarray:
 # Checks -----------------------------------------------------------------------
 
 
-def _check_metric(metric: str, fields: dict[str, Any]) -> None:
+def _check_metric(metric: str, fields: OptionFields) -> None:
     choices = [*fields, CHEAPEST]
     if metric not in choices:
         raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, choices)}; "

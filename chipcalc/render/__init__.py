@@ -1,5 +1,7 @@
 """Renderers: each turns what a command computed into a string (or, for the
-terminal, a rich renderable). None of them writes to a stream."""
+terminal, a rich renderable; for a plot, a file's bytes). None of them writes
+to a stream or a file. `sections/` builds what each command shows a person;
+`layout` holds the Section and Table they are built of."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .report import Section, Table, cells
+from .layout import Section, Table, cells
 
 
 def render_markdown(sections: list[Section], title: str | None = None) -> str:

@@ -1,19 +1,26 @@
-"""Pictures: sweeps, tornadoes and simulated distributions, as SVG or PNG files.
+"""Pictures: sweeps, tornadoes and simulated distributions, as the bytes of an SVG or PNG file.
 
 matplotlib is an optional extra (`pip install 'chipcalc[plot]'`), imported only
-here and only when a plot is asked for. Files are written atomically.
+here and only when a plot is asked for. Pure like the other renderers: the CLI
+writes the bytes (atomically, with `fileio.write_atomic`).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import UsageError
-from ..paths import spec_at
+from ..kinds import Display, kind_of
 from ..values import human_money, human_number, human_rate
+
+if TYPE_CHECKING:
+    from ..analysis.sensitivity import Tornado
+    from ..analysis.simulate import Simulation
+    from ..analysis.sweep import Sweep
+
+Ticks = Callable[[float, Any], str]
 
 FORMATS = (".svg", ".png")
 
@@ -37,47 +44,42 @@ def check_plot_path(path: Path) -> None:
         raise UsageError(f"--plot {path}: the file must end in .svg or .png")
 
 
-def _save(figure: Any, path: Path) -> None:
-    check_plot_path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=path.suffix)
-    os.close(handle)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; give it a new file's mode
-    try:
-        # No date in the metadata: the same inputs give the same file.
-        figure.savefig(temporary, format=path.suffix[1:].lower(), bbox_inches="tight",
-                       metadata={"Date": None} if path.suffix.lower() == ".svg" else {"Software": None})
-        os.replace(temporary, path)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        figure.clf()
+def _picture(figure: Any, fmt: str) -> bytes:
+    """The figure as the bytes of a `fmt` (svg or png) file; no date in the metadata, so the same
+    inputs give the same file."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, bbox_inches="tight",
+                   metadata={"Date": None} if fmt == "svg" else {"Software": None})
+    figure.clf()
+    return buffer.getvalue()
 
 
-def _axis(path: str) -> tuple[str, Any, Any]:
+def _axis(path: str) -> tuple[str, float, Ticks]:
     """A label with units, a scale for the values, and a formatter for ticks."""
-    kind = spec_at(path).kind
-    if kind == "rate":
+    kind = kind_of(path)
+    if kind is Display.RATE:
         return f"{path} (%)", 100.0, lambda v, _: f"{v:g}%"
-    if kind == "money":
+    if kind is Display.MONEY:
         return f"{path} (USD)", 1.0, lambda v, _: human_money(v)
     return path, 1.0, lambda v, _: human_number(v)
 
 
-def _metric_axis(metric: str) -> tuple[str, Any]:
-    if metric.endswith("_usd"):
-        return f"{metric} (USD)", lambda v, _: human_money(v)
-    if metric in ("vs_order",):
-        return f"{metric} (%, negative: cheaper than the order's chip)", lambda v, _: human_rate(v)
-    if metric == "usd_per_effective_pflops":
-        return "USD per effective PFLOP/s", lambda v, _: human_money(v)
-    return metric, lambda v, _: human_number(v)
+METRIC_LABELS = {
+    "vs_order": ("vs_order (%, negative: cheaper than the order's chip)", Display.RATE),
+    # as in compare's table, a label that abbreviates the unit: its ticks carry the $
+    "usd_per_effective_pflops": ("USD per effective PFLOP/s", Display.MONEY),
+}
+"""Metrics whose axis says more than their name: its label and how its ticks are shown."""
 
 
-def plot_sweep(sweep: Any, path: Path) -> None:
+def _metric_axis(metric: str) -> tuple[str, Ticks]:
+    kind = kind_of(metric)
+    label, kind = METRIC_LABELS.get(metric, (f"{metric} (USD)" if kind is Display.MONEY else metric, kind))
+    shown = {Display.MONEY: human_money, Display.RATE: human_rate}.get(kind, human_number)
+    return label, lambda v, _: shown(v)
+
+
+def plot_sweep(sweep: Sweep, fmt: str) -> bytes:
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
@@ -108,22 +110,24 @@ def plot_sweep(sweep: Any, path: Path) -> None:
                        + ("; dotted: where the cheapest option changes" if changes else ""), fontsize=10)
     else:
         figure = _sweep_grid(plt, sweep)
-    _save(figure, path)
+    picture = _picture(figure, fmt)
     plt.close(figure)
+    return picture
 
 
-def _crossing(sweep: Any, x: Any, i: int) -> float:
+def _crossing(sweep: Sweep, x: Any, i: int) -> float:
     """Where the cheapest option changes between grid points i-1 and i: linear interpolation of
     the two options' costs when the metric is proportional to cost, else the midpoint."""
     before, after = sweep.chips[sweep.cheapest[i - 1]], sweep.chips[sweep.cheapest[i]]
-    if sweep.metric in ("tco_usd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour") and sweep.values:
+    proportional = ("tco_usd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour")
+    if sweep.metric in proportional and sweep.values:
         gap = [sweep.values[after][j] - sweep.values[before][j] for j in (i - 1, i)]
         if gap[0] != gap[1]:
             return x[i - 1] + (x[i] - x[i - 1]) * gap[0] / (gap[0] - gap[1])
     return (x[i - 1] + x[i]) / 2
 
 
-def _winner_bands(axes: Any, x: Any, sweep: Any) -> None:
+def _winner_bands(axes: Any, x: Any, sweep: Sweep) -> None:
     colours = _colours(len(sweep.chips))
     start = 0
     for i in range(1, len(x) + 1):
@@ -136,7 +140,7 @@ def _winner_bands(axes: Any, x: Any, sweep: Any) -> None:
     axes.legend(unique.values(), unique.keys(), title="cheapest", frameon=False)
 
 
-def _sweep_grid(plt: Any, sweep: Any) -> Any:
+def _sweep_grid(plt: Any, sweep: Sweep) -> Any:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
@@ -178,7 +182,7 @@ def _sweep_grid(plt: Any, sweep: Any) -> Any:
     return figure
 
 
-def plot_tornado(tornado: Any, path: Path, top: int = 15) -> None:
+def plot_tornado(tornado: Tornado, fmt: str, top: int = 15) -> bytes:
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
@@ -199,11 +203,12 @@ def plot_tornado(tornado: Any, path: Path, top: int = 15) -> None:
                    f"each input moved by ±{human_rate(tornado.swing)}", fontsize=10)
     axes.legend(frameon=False, loc="lower right")
     axes.grid(axis="y", visible=False)
-    _save(figure, path)
+    picture = _picture(figure, fmt)
     plt.close(figure)
+    return picture
 
 
-def plot_simulation(simulation: Any, path: Path) -> None:
+def plot_simulation(simulation: Simulation, fmt: str) -> bytes:
     plt = _pyplot()
     import numpy as np
     from matplotlib.ticker import FuncFormatter
@@ -228,8 +233,9 @@ def plot_simulation(simulation: Any, path: Path) -> None:
                        f"seed {simulation.seed} (P1 to P99)", fontsize=10)
         axes.legend(frameon=False, loc="lower right", fontsize=8)
     figure.tight_layout()
-    _save(figure, path)
+    picture = _picture(figure, fmt)
     plt.close(figure)
+    return picture
 
 
 def _colours(count: int) -> list[str]:

@@ -5,11 +5,14 @@ Pure: the CLI writes them (atomically) or checks them against the disk.
 
 from __future__ import annotations
 
+from ..documents import SCHEMA_VERSION
+from ..documents.chips import report_document
 from ..errors import UsageError
 from ..model import ScenarioResult
-from . import views
-from .machine import render_json
+from ..values import human_money, human_rate
+from .json_csv import render_json
 from .markdown import render_markdown
+from .sections.chips import report_sections
 
 
 def report_files(results: list[ScenarioResult], fmt: str) -> dict[str, str]:
@@ -25,21 +28,29 @@ def report_files(results: list[ScenarioResult], fmt: str) -> dict[str, str]:
     files = {}
     for result in results:
         if extension == "json":
-            files[f"{result.scenario.name}.json"] = render_json(views.report_document(result))
+            files[f"{result.scenario.name}.json"] = render_json(report_document(result))
         else:
             title = result.scenario.title or result.scenario.name
-            files[f"{result.scenario.name}.md"] = render_markdown(views.report_sections(result), title=title)
+            files[f"{result.scenario.name}.md"] = render_markdown(report_sections(result), title=title)
     files[f"index.{extension}"] = _index(results, extension)
     return files
 
 
+def verdict(result: ScenarioResult) -> str:
+    """A one-line summary for the index: the cheapest option of each order and the levy paid."""
+    parts = [f"{o.order.name}: cheapest {o.cheapest.chip} ({human_money(o.cheapest.tco_usd)} TCO, "
+             + ("the order's chip" if o.cheapest.is_order_chip else
+                f"{human_rate(o.cheapest.vs_order)} vs {o.order.chip}") + ")" for o in result.orders]
+    return "; ".join(parts + [f"levy paid {human_money(result.total.levy_usd)}"])
+
+
 def _index(results: list[ScenarioResult], extension: str) -> str:
     if extension == "json":
-        return render_json({"schema_version": views.SCHEMA_VERSION, "reports": [
+        return render_json({"schema_version": SCHEMA_VERSION, "reports": [
             {"name": r.scenario.name, "title": r.scenario.title, "file": r.scenario.file,
-             "report": f"{r.scenario.name}.json", "verdict": views.verdict(r)} for r in results]})
+             "report": f"{r.scenario.name}.json", "verdict": verdict(r)} for r in results]})
     lines = ["# chipcalc reports", "", "| scenario | title | verdict |", "|---|---|---|"]
     for r in results:
         title = (r.scenario.title or "").replace("|", "\\|")
-        lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {title} | {views.verdict(r)} |")
+        lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {title} | {verdict(r)} |")
     return "\n".join(lines) + "\n"

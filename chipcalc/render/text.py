@@ -1,6 +1,6 @@
 """Plain-text tables, for pipes and logs: ASCII only, no colour, nothing cut off.
 
-On a terminal the CLI draws the same sections with rich (`table.py`); here a
+On a terminal the CLI draws the same sections with rich (`terminal.py`); here a
 column is as wide as its widest cell, so piped output keeps every value whole
 (only columns marked `wrap`, such as sources, fold to fit the width).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .report import Section, Table, cells
+from .layout import Section, Table, cells
 
 GAP = 2
 """Spaces between columns."""

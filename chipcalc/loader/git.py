@@ -12,8 +12,8 @@ import posixpath
 import subprocess
 from dataclasses import dataclass
 
-from .errors import Problem, ScenarioError, UsageError
-from .loader import decode
+from ..errors import Problem, ScenarioError, UsageError
+from .sources import decode
 
 
 def _git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:

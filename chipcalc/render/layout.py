@@ -1,9 +1,10 @@
 """A neutral description of what a command shows: sections of titled tables.
 
-Commands build `Section`s of `Table`s holding raw values and a `kind` per
-column; the Markdown and terminal renderers turn them into text, humanising
-each value by its kind. JSON and CSV are built from documents instead
-(`documents.py`), because their shape is a contract of its own.
+Commands build `Section`s of `Table`s holding raw values and a display kind per
+column (`chipcalc.kinds`); the text, Markdown and terminal renderers turn them
+into text, humanising each value by its kind. JSON and CSV are built from
+documents instead (`chipcalc.documents`), because their shape is a contract of
+its own.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..kinds import Display
 from ..values import human_money, human_number, human_rate
 
-# Column kinds: how a raw value is shown to a person.
-MONEY, RATE, NUMBER, COUNT, TEXT = "money", "rate", "number", "count", "text"
+MONEY, RATE, NUMBER, COUNT, TEXT = Display.MONEY, Display.RATE, Display.NUMBER, Display.COUNT, Display.TEXT
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = TEXT
+    kind: Display = TEXT
     wrap: bool = False
     """Long text (sources, file positions) may wrap; everything else keeps to one line."""
 
@@ -47,7 +48,7 @@ class Section:
     """Free text from the scenario, shown as written."""
 
 
-def show(value: Any, kind: str) -> str:
+def show(value: Any, kind: Display) -> str:
     """A raw value as a person reads it in a table."""
     if value is None:
         return "-"

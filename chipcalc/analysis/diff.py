@@ -1,22 +1,20 @@
 """What changed between two scenarios: their inputs and the outcomes the model gives.
 
-Outcomes are compared field by field under the names of the compare JSON, so
-a diff reads like the report it summarises. Only what changed is listed.
+Outcomes are compared field by field under the names of the compare JSON (the documents layer
+flattens them: `documents.compare.outcomes`, handed in by the caller), so a diff reads like the
+report it summarises. Only what changed is listed.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from .model import ScenarioResult
-from .render.views import order_document, totals_document
-from .scenario import Scenario
-from .paths import leaves
-
-FRACTIONS = {"vs_order", "levy_rate", "utilization"}
-"""Outcomes that are themselves fractions: --max-change compares them in absolute terms."""
+from ..kinds import Display, kind_of
+from ..model import ScenarioResult
+from ..paths import leaves
+from ..scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -43,12 +41,12 @@ class OutcomeChange:
 
     @property
     def kind(self) -> str:
-        """money, fraction, quantity, or text (a reason or a chip)."""
+        """money, fraction (a rate: --max-change compares it in absolute points), quantity, or text
+        (a reason or a chip)."""
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new)):
             return "text"
-        if self.field.endswith("_usd"):
-            return "money"
-        return "fraction" if self.field.split(".")[-1] in FRACTIONS else "quantity"
+        shown = kind_of(self.field)
+        return "money" if shown is Display.MONEY else "fraction" if shown is Display.RATE else "quantity"
 
     @property
     def delta(self) -> float | None:
@@ -84,7 +82,11 @@ class Diff:
         return bool(self.inputs or self.outcomes)
 
 
-def diff_results(old: ScenarioResult, new: ScenarioResult) -> Diff:
+Outcomes = Callable[[ScenarioResult], "dict[tuple[str, str], Any]"]
+"""A result's outcomes by (where, field): `documents.compare.outcomes`."""
+
+
+def diff_results(old: ScenarioResult, new: ScenarioResult, outcomes: Outcomes) -> Diff:
     return Diff(old.scenario, new.scenario, tuple(_input_changes(old.scenario, new.scenario)),
                 tuple(_outcome_changes(outcomes(old), outcomes(new))))
 
@@ -105,34 +107,6 @@ def _input_changes(old: Scenario, new: Scenario) -> list[InputChange]:
 def _where(scenario: Scenario, path: str) -> str | None:
     mark = scenario.origins.get(path)
     return str(mark) if mark else None
-
-
-def outcomes(result: ScenarioResult) -> dict[tuple[str, str], Any]:
-    """Every outcome of a result by (where, field): totals, orders and their options."""
-    flat: dict[tuple[str, str], Any] = {}
-    totals = totals_document(result)
-    for field in ("spend_usd", "levy_usd", "vendor_net_usd"):
-        flat[("total", field)] = totals[field]
-    for order in result.orders:
-        document = order_document(order)
-        where = f"order {order.order.name}"
-        for field in ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd"):
-            flat[(where, field)] = document[field]
-        flat[(where, "cheapest")] = order.cheapest.chip
-        for option in document["options"]:
-            _flatten(option, f"{where}, option {option['chip']}", "", flat)
-    return flat
-
-
-def _flatten(values: dict[str, Any], where: str, prefix: str, flat: dict) -> None:
-    for key, value in values.items():
-        if key in ("chip", "is_order_chip"):
-            continue
-        field = f"{prefix}{key}"
-        if isinstance(value, dict):
-            _flatten(value, where, f"{field}.", flat)
-        elif value is not None or prefix:
-            flat[(where, field.removesuffix(".value"))] = value
 
 
 def _outcome_changes(before: dict, after: dict) -> list[OutcomeChange]:

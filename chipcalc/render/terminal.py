@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .report import Section, Table, cells
+from .layout import Section, Table, cells
 
 def render_table(sections: list[Section]) -> RenderableType:
     """All sections as one renderable. Styles are always set; the console drops colour under NO_COLOR."""

@@ -9,25 +9,31 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
-from .errors import UsageError
-from .model import ChipFigures, OrderResult, ScenarioResult
-from .scenario import Scenario
+from ..errors import UsageError
+from ..model import ChipFigures, Option, OrderResult, ScenarioResult
+from ..scenario import Platform, Scenario
+from .common import order_index
 
 ORDER_FIELDS = ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd")
 OPTION_FIELDS = ("units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd", "levy_usd", "energy_usd",
                  "migration_usd", "tco_usd", "effective_tflops_per_unit", "tflops_per_kusd",
-                 "usd_per_effective_pflops", "usd_per_effective_pflops_hour", "vs_order", "supply_shortfall_units")
+                 "usd_per_effective_pflops", "usd_per_effective_pflops_hour", "vs_order",
+                 "supply_shortfall_units")
 BREAKEVENS = ("breakeven.demand_tflops", "breakeven.levy_rate", "breakeven.migration_cost_usd",
               "breakeven.price_usd", "breakeven.utilization")
+
+
+Value = float | str | None
+"""A term's value: a number in model units; text for a choice; None for an input left unset."""
 
 
 @dataclass(frozen=True)
 class Term:
     symbol: str
     meaning: str
-    value: Any
+    value: Value
     kind: str
     """How to show the value: money, rate, number or text."""
     formula: str | None = None
@@ -45,7 +51,7 @@ class Explanation:
     scenario: str
     order: str | None
     chip: str | None
-    value: Any
+    value: Value
     reason: str | None
     formula: str
     terms: tuple[Term, ...]
@@ -73,12 +79,15 @@ class _Context:
         platform = self.scenario.platforms.get(chip.platform)
         on_incumbent = chip.platform == a.incumbent_platform
 
-        def given(symbol, meaning, path, value, kind, source=chip.source):
+        def given(symbol: str, meaning: str, path: str, value: Value, kind: str,
+                  source: str | None = chip.source) -> Callable[[], Term]:
             return lambda: self.input(f"{symbol}_{tag}", meaning, path, value, kind, source)
 
-        def derived(symbol, meaning, formula, value, kind, needs):
-            return lambda: self.derived(f"{symbol}_{tag}", meaning, formula.replace("_x", f"_{tag}"), value, kind,
-                                        [n if n in ("t", "pue", "years") else f"{n}_{tag}" for n in needs])
+        def derived(symbol: str, meaning: str, formula: str, value: Value, kind: str,
+                    needs: list[str]) -> Callable[[], Term]:
+            tagged = [n if n in ("t", "pue", "years") else f"{n}_{tag}" for n in needs]
+            return lambda: self.derived(f"{symbol}_{tag}", meaning, formula.replace("_x", f"_{tag}"), value,
+                                        kind, tagged)
 
         migration_formula = "0 (on the incumbent platform)" if on_incumbent else "m + em × cem"
         return {
@@ -89,12 +98,14 @@ class _Context:
                               f.tflops, "number"),
             f"u_{tag}": given("u", f"utilisation of {key}", f"{base}.utilization", chip.utilization, "rate"),
             f"W_{tag}": given("W", f"watts per unit of {key}", f"{base}.power_w", chip.power_w, "number"),
-            f"h_{tag}": given("h", f"host cost per unit of {key}", f"{base}.host_cost", chip.host_cost_usd, "money"),
+            f"h_{tag}": given("h", f"host cost per unit of {key}", f"{base}.host_cost", chip.host_cost_usd,
+                              "money"),
             f"P_{tag}": given("P", f"electricity price for {key}, USD/kWh",
                               f"{base}.electricity_usd_per_kwh" if own_electricity
                               else "assumptions.electricity_usd_per_kwh", f.electricity_usd_per_kwh, "money",
                               chip.source if own_electricity else None),
-            f"S_{tag}": given("S", f"units of {key} available", f"{base}.supply_units", chip.supply_units, "number"),
+            f"S_{tag}": given("S", f"units of {key} available", f"{base}.supply_units", chip.supply_units,
+                              "number"),
             f"rho_{tag}": derived("rho", f"effective levy rate of {key}", "r_x × s_x", f.effective_levy_rate,
                                   "rate", ["r", "s"]),
             f"b_{tag}": derived("b", f"buyer price of {key}", "p_x × (1 + t × rho_x / (1 − rho_x))",
@@ -106,22 +117,26 @@ class _Context:
             f"E_{tag}": derived("E", f"lifetime energy per unit of {key}",
                                 "W_x / 1000 × pue × 8760 × years × P_x", f.energy_per_unit_usd, "money",
                                 ["W", "pue", "years", "P"]),
-            f"k_{tag}": derived("k", f"cost per unit of {key}", "b_x + h_x + E_x", f.cost_per_unit_usd, "money",
-                                ["b", "h", "E"]),
+            f"k_{tag}": derived("k", f"cost per unit of {key}", "b_x + h_x + E_x", f.cost_per_unit_usd,
+                                "money", ["b", "h", "E"]),
             f"M_{tag}": lambda: self.migration(f"M_{tag}", key, platform, on_incumbent, migration_formula,
                                                f.migration_usd),
         }
 
-    def input(self, symbol, meaning, path, value, kind, source) -> Term:
+    def input(self, symbol: str, meaning: str, path: str, value: Value, kind: str,
+              source: str | None) -> Term:
         mark = self.scenario.origins.get(path)
-        return Term(symbol, meaning, value, kind, path=path, origin=str(mark) if mark else None, source=source)
+        origin = str(mark) if mark else None
+        return Term(symbol, meaning, value, kind, path=path, origin=origin, source=source)
 
-    def derived(self, symbol, meaning, formula, value, kind, needs) -> Term:
+    def derived(self, symbol: str, meaning: str, formula: str, value: Value, kind: str,
+                needs: list[str]) -> Term:
         for need in needs:
             self.need(need)
         return Term(symbol, meaning, value, kind, formula=formula)
 
-    def migration(self, symbol, key, platform, on_incumbent, formula, value) -> Term:
+    def migration(self, symbol: str, key: str, platform: Platform | None, on_incumbent: bool, formula: str,
+                  value: float) -> Term:
         if not on_incumbent:
             base = f"platforms.{self.result.chips[key].chip.platform}"
             for letter, name, attr, kind in (("m", "migration_cost", "migration_cost_usd", "money"),
@@ -141,7 +156,8 @@ class _Context:
         shared = {
             "t": lambda: self.input("t", "levy pass-through", "assumptions.levy_pass_through",
                                     a.levy_pass_through, "rate", None),
-            "pue": lambda: self.input("pue", "power usage effectiveness", "assumptions.pue", a.pue, "number", None),
+            "pue": lambda: self.input("pue", "power usage effectiveness", "assumptions.pue", a.pue, "number",
+                                      None),
             "years": lambda: self.input("years", "lifetime in years", "assumptions.lifetime_years",
                                         a.lifetime_years, "number", None),
         }
@@ -194,7 +210,8 @@ _OPTION = {
     "usd_per_effective_pflops_hour": ("T_c / (D / 1000 × 8760 × years)", ["T_c", "D", "years"]),
     "vs_order": ("T_c / T_a − 1", ["T_c", "T_a"]),
     "supply_shortfall_units": ("max(0, n_c − S_c)", ["n_c", "S_c"]),
-    "breakeven.demand_tflops": ("D* = (M_c − M_a) / (k_a / e_a − k_c / e_c)", ["M_c", "M_a", "k_a", "e_a", "k_c", "e_c"]),
+    "breakeven.demand_tflops": ("D* = (M_c − M_a) / (k_a / e_a − k_c / e_c)",
+                                ["M_c", "M_a", "k_a", "e_a", "k_c", "e_c"]),
     "breakeven.levy_rate": ("r* = g / (t + g) / s_a, g = ((T_c − M_a) / n_a − E_a − h_a) / p_a − 1",
                             ["T_c", "M_a", "n_a", "E_a", "h_a", "p_a", "t", "s_a"]),
     "breakeven.migration_cost_usd": ("M* = T_a − n_c × k_c", ["T_a", "n_c", "k_c"]),
@@ -222,7 +239,7 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
         raise UsageError(f"cannot explain '{metric}': {hint}metrics: {', '.join(METRICS)}")
     if not result.orders:
         raise UsageError(f"{scenario.file} has no orders to explain {metric} for")
-    order = _pick_order(result, order_name)
+    order = result.orders[order_index(scenario, order_name)]
     per_order = chip is None and metric in _ORDER
     option = None if per_order else _pick_option(order, metric, chip, result)
     context = _Context(scenario, result, order, option.chip if option else order.order.chip)
@@ -237,17 +254,7 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
                        value, reason, formula, tuple(t for t in context.terms.values() if t is not None))
 
 
-def _pick_order(result: ScenarioResult, name: str | None) -> OrderResult:
-    if name is None:
-        return result.orders[0]
-    for order in result.orders:
-        if order.order.name == name:
-            return order
-    names = [o.order.name for o in result.orders]
-    raise UsageError(f"no order '{name}' in {result.scenario.file}; orders: {', '.join(names)}")
-
-
-def _pick_option(order: OrderResult, metric: str, chip: str | None, result: ScenarioResult):
+def _pick_option(order: OrderResult, metric: str, chip: str | None, result: ScenarioResult) -> Option:
     if chip is None:
         others = [o for o in order.options if not o.is_order_chip]
         if metric.startswith("breakeven."):
@@ -272,7 +279,7 @@ def _for_option(formula: str, needs: list[str], is_order_chip: bool) -> tuple[st
     return formula.replace("_c", "_a"), [n.replace("_c", "_a") for n in needs]
 
 
-def _totals(context: _Context, option, order: OrderResult) -> dict[str, Callable[[], Term]]:
+def _totals(context: _Context, option: Option | None, order: OrderResult) -> dict[str, Callable[[], Term]]:
     """T and n of the order's chip and of the option, which depend on the order as a whole."""
     own = order.own
     totals = {"T_a": lambda: context.derived("T_a", f"TCO of {own.chip} for the demand", "n_a × k_a + M_a",
@@ -281,11 +288,13 @@ def _totals(context: _Context, option, order: OrderResult) -> dict[str, Callable
         totals["n_c"] = lambda: context.derived("n_c", f"units of {option.chip} needed", "D / e_c",
                                                 option.units, "number", ["D", "e_c"])
         totals["T_c"] = lambda: context.derived("T_c", f"TCO of {option.chip} for the demand",
-                                                "n_c × k_c + M_c", option.tco_usd, "money", ["n_c", "k_c", "M_c"])
+                                                "n_c × k_c + M_c", option.tco_usd, "money",
+                                                ["n_c", "k_c", "M_c"])
     return totals
 
 
-def _value(order: OrderResult, option, metric: str, per_order: bool) -> tuple[Any, str | None]:
+def _value(order: OrderResult, option: Option | None, metric: str,
+           per_order: bool) -> tuple[Value, str | None]:
     if per_order:
         return getattr(order, metric), None
     if metric.startswith("breakeven."):

@@ -1,0 +1,91 @@
+"""Results in, the JSON/CSV contract out (CLI.md): plain values, full precision, CLI.md's names.
+
+One `View` per command, registered in `VIEWS` by its `Command`: the CLI looks a command's output up
+there, `diff` builds the outcomes it compares from `compare`'s documents, and `document(result)` is
+the library's way to the same dict the CLI prints. Nothing here imports `render`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from ..model import ScenarioResult
+from ..scenario import Scenario
+from . import checks, chips, compare, whatif
+from .base import SCHEMA_VERSION, Analysis, Document, FileCheck, Row, View
+
+__all__ = ["SCHEMA_VERSION", "VIEWS", "Analysis", "Command", "Document", "FileCheck", "Row", "View",
+           "document"]
+
+
+class Command(Enum):
+    """What a command shows; each has one view here and one set of sections in `render.sections`."""
+
+    COMPARE = "compare"
+    BREAKEVENS = "breakevens"
+    CHIPS = "chips"
+    LEVY = "levy"
+    VALIDATE = "validate"
+    DIFF = "diff"
+    EXPLAIN = "explain"
+    SEEK = "seek"
+    SWEEP = "sweep"
+    TORNADO = "tornado"
+    SIMULATION = "simulation"
+
+
+VIEWS: dict[Command, View[Any]] = {
+    Command.COMPARE: compare.COMPARE,
+    Command.BREAKEVENS: compare.BREAKEVENS,
+    Command.CHIPS: chips.CHIPS,
+    Command.LEVY: chips.LEVY,
+    Command.VALIDATE: checks.VALIDATE,
+    Command.DIFF: checks.DIFF,
+    Command.EXPLAIN: checks.EXPLAIN,
+    Command.SEEK: whatif.SEEK,
+    Command.SWEEP: whatif.SWEEP,
+    Command.TORNADO: whatif.TORNADO,
+    Command.SIMULATION: whatif.SIMULATION,
+}
+
+
+def document(result: object, scenario: Scenario | None = None) -> Document:
+    """The JSON-ready dict the CLI prints for `result`: a `ScenarioResult` (or a list of them) gives
+    compare's document, a `Diff` diff's; a goal seek, sweep, tornado, simulation or explanation
+    needs the `scenario` it was run on (or comes as an `Analysis`). TypeError for anything else."""
+    if isinstance(result, ScenarioResult):
+        return compare.compare_document([result])
+    if isinstance(result, (list, tuple)) and result and all(isinstance(r, ScenarioResult) for r in result):
+        return compare.compare_document(result)
+    from ..analysis.diff import Diff  # the analyses load only when their results are asked about
+
+    if isinstance(result, Diff):
+        return checks.diff_document(result)
+    if not isinstance(result, Analysis):
+        if scenario is None:
+            raise TypeError(f"chipcalc.document needs the scenario a {type(result).__name__} was run on, "
+                            "or has no document for it")
+        result = Analysis(result, scenario)
+    return VIEWS[_analysis_command(result.result)].document(result)
+
+
+def _analysis_command(result: object) -> Command:
+    from ..analysis.sensitivity import Tornado
+    from ..analysis.simulate import Simulation
+    from ..analysis.solve import Seek
+    from ..analysis.sweep import Sweep
+    from ..analysis.explain import Explanation
+
+    match result:
+        case Seek():
+            return Command.SEEK
+        case Sweep():
+            return Command.SWEEP
+        case Tornado():
+            return Command.TORNADO
+        case Simulation():
+            return Command.SIMULATION
+        case Explanation():
+            return Command.EXPLAIN
+    raise TypeError(f"chipcalc.document has no document for a {type(result).__name__}")

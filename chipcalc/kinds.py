@@ -1,0 +1,70 @@
+"""The display kind of any number chipcalc shows: money, a rate, a plain number, or text.
+
+Decided once, from the definition of each value: an input's kind is its `Spec`'s (the scenario
+format, `scenario.py`); an outcome's is the `kind` metadata on the model's result fields
+(`model.py`). Tables, diffs and plots ask `kind_of`; nothing guesses from a name's spelling, so a
+new rate field is shown as a rate by stating its kind where the field is defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from enum import Enum
+from functools import lru_cache
+
+from .model import Breakeven, Breakevens, ChipFigures, LevyTotal, Option, OrderResult
+from .paths import spec_at
+from .scenario import Chip, Kind, Platform
+
+
+class Display(str, Enum):
+    """How a value is shown to a person. COUNT is NUMBER in a table column of unit counts, which
+    abbreviates every value (400k units) where NUMBER writes whole numbers below a million in full."""
+
+    MONEY = "money"
+    RATE = "rate"
+    NUMBER = "number"
+    COUNT = "count"
+    TEXT = "text"
+
+
+_FROM_SPEC = {Kind.MONEY: Display.MONEY, Kind.RATE: Display.RATE, Kind.NUMBER: Display.NUMBER,
+              Kind.NUMBERS: Display.NUMBER, Kind.SHARE_OR_MONEY: Display.RATE}
+"""A levy base is shown as the share it usually is; where it was written as money, the tables that show
+it say so (`value_kind`)."""
+
+
+def kind_of(name: str) -> Display:
+    """The display kind of an outcome field of the JSON (`tco_usd`, `breakeven.levy_rate`,
+    `price_usd` of a chip) or of an input path (`chips.h200.levy_rate`); KeyError for neither."""
+    outcome = _outcome_kinds().get(name)
+    if outcome is not None:
+        return outcome
+    return _FROM_SPEC.get(spec_at(name).kind, Display.TEXT)
+
+
+@lru_cache(maxsize=1)
+def _outcome_kinds() -> dict[str, Display]:
+    """Every outcome field by its name in the JSON: a chip's and a platform's inputs under their
+    attribute names (`price_usd`, `migration_cost_usd`), the per-chip, per-order, per-option and
+    total figures, and each breakeven (`breakeven.NAME`, and its `breakeven.NAME.order_units`)."""
+    table: dict[str, Display] = {}
+
+    def add(name: str, kind: Kind) -> None:
+        shown = _FROM_SPEC.get(kind, Display.TEXT)
+        if table.setdefault(name, shown) is not shown:
+            raise ValueError(f"{name} has two kinds: {table[name]} and {shown}")  # a bug in model.py
+
+    for f in (*fields(Chip), *fields(Platform)):
+        if "spec" in f.metadata:
+            add(f.name, f.metadata["spec"].kind)
+    for cls in (ChipFigures, OrderResult, Option, LevyTotal):
+        for f in fields(cls):
+            if "kind" in f.metadata:
+                add(f.name, f.metadata["kind"])
+    for breakeven in fields(Breakevens):
+        add(f"breakeven.{breakeven.name}", breakeven.metadata["kind"])
+        for f in fields(Breakeven):
+            if "kind" in f.metadata:
+                add(f"breakeven.{breakeven.name}.{f.name}", f.metadata["kind"])
+    return table

@@ -1,0 +1,236 @@
+"""YAML text -> plain trees that remember where each key and value was written.
+
+The only module that parses YAML. It owns the marking libyaml loader (merge keys, duplicate keys,
+the alias-expansion bound, lenient integers and dates), the messages for text that is not valid
+YAML, and `printable`, which keeps text from a file from reaching the terminal as control codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from ..errors import Problem, ScenarioError
+from ..paths import join
+from ..scenario import Mark
+
+MAX_VALUES = 100_000
+"""A scenario holds hundreds of values; more, after expanding YAML aliases, is an attack or a mistake."""
+
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
+
+Tree = object
+"""What YAML holds: an MDict, an MList, or a plain scalar (str, int, float, bool, date, None)."""
+
+
+class MDict(dict):
+    """A mapping from a file, with the mark of itself, of each key and of each value."""
+
+    mark: Mark
+    marks: dict[str, Mark]
+    key_marks: dict[str, Mark]
+    duplicates: list[tuple[str, Mark, Mark]] = []
+    """Keys given twice in the file: (key, mark, mark of the first)."""
+    size = 1
+    """How many values it holds, counting each alias as often as it is used."""
+
+
+class MList(list):
+    """A list from a file, with the mark of itself and of each item."""
+
+    mark: Mark
+    marks: list[Mark]
+    size = 1
+
+
+def mdict(mark: Mark, like: MDict | None = None) -> MDict:
+    """A new MDict at `mark`, holding a copy of `like`'s items and marks."""
+    result = MDict(like or {})
+    result.mark = mark
+    result.marks = dict(like.marks) if like else {}
+    result.key_marks = dict(like.key_marks) if like else {}
+    return result
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+
+
+class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader (libyaml when present) that keeps marks, notes duplicate keys and
+    counts values as aliases expand them."""
+
+    label = "?"
+    duplicated = False
+    """Whether some mapping has a key twice: only then is the tree searched for them."""
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def child(self, node: yaml.Node) -> tuple[Tree, int]:
+        """A node's value, and how many values it holds. Text (most keys and values) needs no constructor."""
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value, 1
+        value = self.construct_object(node, deep=True)
+        return value, getattr(value, "size", 1)
+
+    def bounded(self, size: int, node: yaml.Node) -> int:
+        if size > MAX_VALUES:
+            raise yaml.MarkedYAMLError(
+                problem=f"expands to more than {MAX_VALUES:,} values (through YAML aliases); "
+                "a scenario is far smaller", problem_mark=node.start_mark)
+        return size
+
+    def construct_marked_mapping(self, node: yaml.MappingNode) -> MDict:
+        explicit = {id(pair[0]) for pair in node.value}
+        self.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first; explicit keys override them
+        result = mdict(self.mark(node))
+        result.duplicates = []
+        written: set[str] = set()
+        size = 1
+        for key_node, value_node in node.value:
+            key, _ = self.child(key_node)
+            if isinstance(key, (dict, list)):
+                raise yaml.MarkedYAMLError(problem="a key must be a plain word, not a mapping or list",
+                                           problem_mark=key_node.start_mark)
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if id(key_node) in explicit:
+                if key in written:
+                    result.duplicates.append((key, self.mark(key_node), result.key_marks[key]))
+                    self.duplicated = True
+                written.add(key)
+            result[key], child_size = self.child(value_node)
+            size = self.bounded(size + child_size, node)
+            result.marks[key] = self.mark(value_node)
+            result.key_marks[key] = self.mark(key_node)
+        result.size = size
+        return result
+
+    def construct_marked_sequence(self, node: yaml.SequenceNode) -> MList:
+        result = MList()
+        size = 1
+        for child_node in node.value:
+            value, child_size = self.child(child_node)
+            size = self.bounded(size + child_size, node)
+            result.append(value)
+        result.mark = self.mark(node)
+        result.marks = [self.mark(child) for child in node.value]
+        result.size = size
+        return result
+
+    def construct_lenient_int(self, node: yaml.ScalarNode) -> int | str:
+        """An integer, or its text when Python refuses that many digits, for validation to report."""
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Tree:
+        """A date, or its text when it only looks like one (2026-13-01), for validation to report."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+# The methods are looked up when a node is built, not when registered, so that a replaced method
+# (a mutation test's mutant) is the one that runs.
+for _tag, _method in (("map", "construct_marked_mapping"), ("seq", "construct_marked_sequence"),
+                      ("timestamp", "construct_lenient_timestamp"), ("int", "construct_lenient_int")):
+    _MarkingLoader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                                   lambda loader, node, method=_method: getattr(loader, method)(node))
+
+
+def parse_yaml(text: str, label: str) -> Tree:
+    """Parse YAML text safely, keeping marks; raise ScenarioError with FILE:LINE:COL: PATH."""
+    loader = _MarkingLoader(text)
+    loader.label = label
+    try:
+        tree = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        raise ScenarioError([_yaml_problem(error, text, label)]) from None
+    except yaml.reader.ReaderError as error:  # no mark, and a position in bytes (libyaml) or characters
+        index = max(text.find(chr(error.character)), 0)
+        line, column = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+        raise ScenarioError([Problem(f"{label}:{line}:{column}", "", f"invalid YAML: the control character "
+                                     f"U+{error.character:04X} is not allowed: remove it")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(f"{label}:1:1", "", "is nested too deeply to be a scenario")]) from None
+    finally:
+        loader.dispose()
+    duplicates = [Problem(str(mark), printable(path), printable(
+                          f"duplicate key '{path.rsplit('.', 1)[-1]}' (first given at line {first.line}); "
+                          "YAML would silently keep only the last one: remove one of them"))
+                  for path, mark, first in (_duplicates(tree, "") if loader.duplicated else ())]
+    if duplicates:
+        raise ScenarioError(duplicates)
+    return tree
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks and control characters escaped (`\\n`): a problem stays on its line, and a key
+    or value from a file cannot send codes to the terminal."""
+    return text.translate(_ESCAPES)
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
+    message = error.problem or error.context or "is not valid YAML"
+    if isinstance(error, yaml.constructor.ConstructorError):
+        tag = re.search(r"tag '([^']*)'", message)
+        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else ""
+        message = (f"the tag {shown} is not allowed: scenario files may use only plain YAML values "
+                   "(numbers, text, lists, mappings)") if tag else message
+        return Problem(where, printable(_path_at(text, mark)) if mark else "", message)
+    if not message.startswith("expands to"):
+        if _char_at(text, mark) == "\t":  # libyaml's messages do not say so; its mark is on the tab
+            message += " (indent with spaces: YAML does not allow tabs)"
+        elif error.context and error.context_mark and error.problem:
+            message += (f" ({error.context} that starts at line {error.context_mark.line + 1}, "
+                        f"column {error.context_mark.column + 1})")
+        message = f"invalid YAML: {message}"
+    return Problem(where, "", message)
+
+
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    """The character at a YAML mark (libyaml's messages do not name a tab; the text does)."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def _duplicates(value: Tree, path: str) -> Iterator[tuple[str, Mark, Mark]]:
+    if isinstance(value, MDict):
+        for key, mark, first in value.duplicates:
+            yield join(path, key), mark, first
+        for key, inner in value.items():
+            yield from _duplicates(inner, join(path, key))
+    elif isinstance(value, MList):
+        for index, inner in enumerate(value):
+            yield from _duplicates(inner, f"{path}[{index}]")
+
+
+def _path_at(text: str, mark: yaml.Mark) -> str:
+    """The path of the value written at `mark`, found by composing the text without constructing it."""
+    def walk(node: yaml.Node, path: str) -> str | None:
+        if node.start_mark.line == mark.line and node.start_mark.column == mark.column:
+            return path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found = walk(value, join(path, str(getattr(key, "value", ""))))
+                if found is not None:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                found = walk(value, f"{path}[{index}]")
+                if found is not None:
+                    return found
+        return None
+
+    # The text parsed up to the refused tag, so composing it (without constructing) succeeds.
+    return walk(yaml.compose(text, Loader=_BaseLoader), "") or ""

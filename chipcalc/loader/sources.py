@@ -1,0 +1,171 @@
+"""Where scenario trees come from: files on disk (or a git revision, `git.py`), read safely, with
+each file's `extends` chain laid under it.
+
+It owns the file rules (size limit, UTF-8, no binary), the `Source` interface a loader reads
+through, and `merge`, the one definition of how a child scenario overrides its parent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import Problem, ScenarioError
+from ..values import describe
+from .marks import MDict, MList, Tree, mdict, parse_yaml, printable
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Scenario files are small; a larger file is a mistake, not a scenario."""
+
+
+def read_text(path: Path, label: str) -> str:
+    """The text of a scenario file, or a ScenarioError saying why not."""
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(label, "", message)], unreadable=True)
+
+    try:
+        if path.is_dir():
+            raise fail("is a directory, not a scenario file")
+        size = path.stat().st_size
+        data = None
+        if size <= MAX_FILE_BYTES:  # a device or a pipe may say 0 and never end: read one byte too many
+            with path.open("rb") as file:
+                data = file.read(MAX_FILE_BYTES + 1)
+
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("cannot be read (permission denied)") from None
+    except OSError as error:
+        raise fail(f"cannot be read ({error.strerror or error})") from None
+    if data is None or len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        # The size when the file stated it and it rounds above the limit (not "is 10 MiB; at most 10 MiB")
+        stated = data is None and round(size / 2**20) > limit
+        shown = f"{size / 2**20:.0f} MiB" if stated else f"more than {limit} MiB"
+        raise ScenarioError([Problem(label, "", f"is {shown}; a scenario file may be at most {limit} MiB")])
+    return decode(data, label)
+
+
+def decode(data: bytes, label: str) -> str:
+    """The text of a file's bytes: UTF-8 (a byte-order mark allowed), or a ScenarioError at the bad byte."""
+    if b"\0" in data:
+        raise ScenarioError([Problem(label, "", "is a binary file, not a YAML scenario")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(f"{label}:{line}:{column}", "", "is not UTF-8 text: save the file as UTF-8")]
+        ) from None
+
+
+class Source(Protocol):
+    """Where scenario files are read from, each named by a `ref` (a path, or a path at a git revision)."""
+
+    def read(self, ref: str) -> str: ...
+
+    def exists(self, ref: str) -> bool: ...
+
+    def key(self, ref: str) -> str:
+        """The same for two refs to one file: each file is read once, and `extends` cycles are found."""
+
+    def label(self, ref: str) -> str:
+        """The name messages give the file."""
+
+    def parent(self, ref: str, extends: str) -> str:
+        """The ref of the parent that `ref`'s `extends: EXTENDS` names."""
+
+
+class FileSource:
+    """Scenario files on disk, named by their paths as the user wrote them."""
+
+    def read(self, ref: str) -> str:
+        return read_text(Path(ref), ref)
+
+    def exists(self, ref: str) -> bool:
+        return os.path.exists(ref)
+
+    def key(self, ref: str) -> str:
+        return os.path.realpath(ref)
+
+    def label(self, ref: str) -> str:
+        return ref
+
+    def parent(self, ref: str, extends: str) -> str:
+        return os.path.normpath(os.path.join(os.path.dirname(ref), extends))
+
+
+def check_root(tree: Tree, label: str) -> MDict:
+    """`tree` when it is a mapping, as every scenario file is; a ScenarioError otherwise."""
+    if tree is None:
+        raise ScenarioError([Problem(f"{label}:1:1", "", "is empty: a scenario needs at least `chips:`")])
+    if not isinstance(tree, MDict):
+        raise ScenarioError([Problem(
+            str(tree.mark) if isinstance(tree, MList) else f"{label}:1:1", "",
+            f"must be a mapping of keys (name, assumptions, chips, orders, ...), not {describe(tree)}",
+        )])
+    return tree
+
+
+class Trees:
+    """The trees of a source's files with their parents laid under them, reading each file (and so
+    each shared parent) once."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self._trees: dict[str, MDict] = {}
+
+    def read(self, ref: str) -> MDict:
+        """The tree of one file, as written."""
+        key = self.source.key(ref)
+        if key not in self._trees:
+            label = self.source.label(ref)
+            self._trees[key] = check_root(parse_yaml(self.source.read(ref), label), label)
+        return self._trees[key]
+
+    def resolve(self, ref: str, chain: tuple[str, ...] = ()) -> MDict:
+        """The tree of `ref` laid over its chain of parents; `chain` holds the children's refs."""
+        tree = self.read(ref)
+        parent_ref = tree.get("extends")
+        if parent_ref is None:
+            return tree
+        where = str(tree.marks["extends"])
+        if not isinstance(parent_ref, str) or not parent_ref.strip() or "\0" in parent_ref:  # no path has NUL
+            raise ScenarioError([Problem(where, "extends", "must be the path of a parent scenario file")])
+        parent = self.source.parent(ref, parent_ref)
+        keys = [self.source.key(r) for r in (*chain, ref)]
+        if self.source.key(parent) in keys:
+            cycle = [*chain, ref, parent][keys.index(self.source.key(parent)):]
+            names = " -> ".join(self.source.label(r) for r in cycle)
+            raise ScenarioError([Problem(where, "extends", printable(f"extends in a cycle: {names}"))])
+        if not self.source.exists(parent):
+            missing = f"parent scenario {self.source.label(parent)} does not exist"
+            raise ScenarioError([Problem(where, "extends", printable(missing))])
+        try:
+            parent_tree = self.resolve(parent, (*chain, ref))
+        except ScenarioError as error:
+            if error.unreadable:  # say where the unreadable parent was named
+                raise ScenarioError([Problem(where, "extends", printable(f"{p.where} {p.message}"))
+                                     for p in error.problems]) from None
+            raise
+        merged = merge(parent_tree, tree)
+        del merged["extends"], merged.marks["extends"], merged.key_marks["extends"]
+        if "name" not in tree:  # a parent's name is not inherited
+            merged.pop("name", None)
+        return merged
+
+
+def merge(parent: MDict, child: MDict) -> MDict:
+    """`child` laid over `parent`: mappings merge key by key, the rest is replaced whole."""
+    result = mdict(child.mark, parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+        result.marks[key] = child.marks[key]
+        result.key_marks[key] = child.key_marks[key]
+    return result

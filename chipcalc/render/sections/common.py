@@ -1,0 +1,83 @@
+"""What the sections of every command share: a scenario's heading and lines, the side-by-side
+summary of several scenarios, the marks of the order's chip and a short option."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ...kinds import Display, kind_of
+from ...model import ScenarioResult
+from ...scenario import Scenario
+from ...values import Uncertain, human_money, human_number, human_rate
+from ..layout import MONEY, RATE, Column, Section, Table, show
+
+ORDER_MARK = "*"
+SHORT_MARK = "!"
+
+SummaryRow = tuple[str, Any, Display]
+"""A row of the side-by-side summary: its label, one scenario's value, and how to show it."""
+
+
+def heading(scenario: Scenario) -> str:
+    return f"{scenario.title} ({scenario.name})" if scenario.title else scenario.name
+
+
+def scenario_lines(scenario: Scenario, ranges: bool = True) -> list[str]:
+    """The lines under a scenario's heading: its file, assumptions and, when `ranges`, the
+    uncertain ranges it collapsed to points."""
+    a = scenario.assumptions
+    lines = [
+        f"file: {scenario.file}",
+        f"assumptions: {a.precision}, {a.lifetime_years:g} years, levy pass-through "
+        f"{human_rate(a.levy_pass_through)}, incumbent platform {a.incumbent_platform}",
+    ]
+    if ranges:
+        lines += [f"range collapsed: {path} {_show_range(path, uncertain)}"
+                  for path, uncertain in scenario.ranges]
+    return lines
+
+
+def _show_range(path: str, uncertain: Uncertain) -> str:
+    shown = _range_shower(kind_of(path))
+    peak = f", mode {shown(uncertain.mode)}" if uncertain.mode is not None else ""
+    used = "mode" if uncertain.mode is not None else "midpoint"
+    return (f"{shown(uncertain.low)} to {shown(uncertain.high)} ({uncertain.dist}{peak}): "
+            f"using the {used} {shown(uncertain.point)}")
+
+
+def _range_shower(kind: Display) -> Callable[[float], str]:
+    """Range ends keep four digits of a small amount ($0.085/kWh), as they were written."""
+    if kind is RATE:
+        return human_rate
+    if kind is MONEY:
+        return lambda value: f"${value:,.4g}" if value < 1000 else human_money(value)
+    return human_number
+
+
+def scenario_section(scenario: Scenario, tables: list[Table] | None = None, *,
+                     described: bool = False, ranges: bool = True) -> Section:
+    """A scenario's section: its heading, file, assumptions and collapsed ranges, and its
+    description when `described` (long; reports and the chip table show it)."""
+    return Section(heading(scenario), scenario_lines(scenario, ranges), tables or [],
+                   description(scenario) if described else None)
+
+
+def description(scenario: Scenario) -> str | None:
+    return (scenario.description or "").strip() or None
+
+
+def summary_section(results: list[ScenarioResult],
+                    rows_of: Callable[[ScenarioResult], list[SummaryRow]]) -> Section:
+    """The scenarios side by side: one column each, one row per figure."""
+    columns = [Column("")] + [Column(r.scenario.name, MONEY) for r in results]
+    by_label: dict[str, list[Any]] = {}
+    kinds: dict[str, Display] = {}
+    for index, result in enumerate(results):
+        for label, value, kind in rows_of(result):
+            by_label.setdefault(label, [None] * len(results))[index] = value
+            kinds[label] = kind
+    table = Table(columns, title="Scenarios side by side")
+    for label, values in by_label.items():
+        table.rows.append([label] + [show(v, kinds[label]) for v in values])
+    return Section("Summary", [], [table])
+

@@ -1,0 +1,116 @@
+"""The tables of `compare` and `breakeven`: each order's options, and the breakevens of switching."""
+
+from __future__ import annotations
+
+from ...kinds import Display, kind_of
+from ...model import Breakeven, Option, OrderResult, ScenarioResult
+from ...values import human_money, human_number, human_rate
+from ..layout import COUNT, MONEY, RATE, TEXT, Column, Section, Table
+from .common import ORDER_MARK, SHORT_MARK, SummaryRow, scenario_section, summary_section
+
+
+def compare_sections(results: list[ScenarioResult]) -> list[Section]:
+    sections = []
+    for result in results:
+        sections.append(scenario_section(result.scenario, compare_tables(result)))
+        if not result.orders:
+            sections[-1].lines.append("no orders: add an order to compare the chips as options")
+    if len(results) > 1:
+        sections.append(summary_section(results, _compare_summary))
+    return sections
+
+
+def compare_tables(result: ScenarioResult) -> list[Table]:
+    """Each order's options and breakevens."""
+    return [table for order in result.orders for table in (_options_table(order), breakeven_table(order))]
+
+
+def breakevens_sections(results: list[ScenarioResult]) -> list[Section]:
+    return [scenario_section(r.scenario, [breakeven_table(o) for o in r.orders]) for r in results]
+
+
+def _order_title(order: OrderResult) -> str:
+    given = (f"budget {human_money(order.order.budget_usd)} = {human_number(order.units)} units"
+             if order.order.budget_usd is not None else f"{human_number(order.units)} units")
+    return (f"Order {order.order.name}: {given} of {order.order.chip}, "
+            f"{human_number(order.demand_tflops)} effective TFLOP/s")
+
+
+def _option_label(option: Option) -> str:
+    return option.chip + (f" {ORDER_MARK}" if option.is_order_chip else "") + (
+        f" {SHORT_MARK}" if not option.feasible else "")
+
+
+def _options_table(order: OrderResult) -> Table:
+    # $/PFLOP/s: the header abbreviates the unit, so its cells carry the $ (diff and sweep, which
+    # name the field usd_per_effective_pflops, show it as the number `kinds` says it is).
+    table = Table(
+        [Column("option"), Column("units", COUNT), Column("capex", kind_of("capex_usd")),
+         Column("levy", kind_of("levy_usd")), Column("energy", kind_of("energy_usd")),
+         Column("migration", kind_of("migration_usd")), Column("TCO", kind_of("tco_usd")),
+         Column("$/PFLOP/s", MONEY), Column("vs order", kind_of("vs_order"))],
+        title=_order_title(order),
+    )
+    for o in order.options:
+        table.rows.append([_option_label(o), o.units, o.capex_usd, o.levy_usd, o.energy_usd,
+                           o.migration_usd, o.tco_usd, o.usd_per_effective_pflops,
+                           None if o.is_order_chip else o.vs_order])
+    table.notes.append(
+        f"{ORDER_MARK} the order's chip. Levy paid {human_money(order.levy_usd)} on spend "
+        f"{human_money(order.spend_usd)}. $/PFLOP/s: TCO per effective PFLOP/s."
+    )
+    table.notes += [f"{SHORT_MARK} {o.chip}: short of supply by {human_number(o.supply_shortfall_units)} "
+                    f"units (needs {human_number(o.units)})" for o in order.options if not o.feasible]
+    return table
+
+
+BREAKEVEN_COLUMNS = (("demand (TFLOP/s)", "demand_tflops"), ("levy rate", "levy_rate"),
+                     ("migration", "migration_cost_usd"), ("list price", "price_usd"),
+                     ("utilization", "utilization"))
+"""The breakeven table's columns: header and the breakeven's field."""
+
+
+def _breakeven_cell(b: Breakeven, kind: Display) -> str:
+    if b.value is None:
+        return {"not passed through": "not passed"}.get(b.reason, b.reason or "-")
+    shown = {MONEY: human_money, RATE: human_rate}.get(kind, human_number)(b.value)
+    if b.pays:
+        shown = f"{b.pays} {shown}"
+    return f"({shown})" if b.reason == "out of range" else shown
+
+
+def breakeven_table(order: OrderResult) -> Table:
+    kinds = [kind_of(f"breakeven.{name}") for _, name in BREAKEVEN_COLUMNS]
+    table = Table([Column("switch to")]
+                  + [Column(header, kind) for (header, _), kind in zip(BREAKEVEN_COLUMNS, kinds)],
+                  title=f"Breakevens of switching from {order.order.chip}")
+    for o in order.options:
+        if o.breakeven is not None:
+            table.rows.append([o.chip] + [_breakeven_cell(getattr(o.breakeven, name), kind)
+                                          for (_, name), kind in zip(BREAKEVEN_COLUMNS, kinds)])
+    table.notes.append(
+        "Each value makes the option cost the same as the order's chip, all else fixed; "
+        "(value): outside the input's valid range. Levy rate: the order chip's; "
+        "not passed: the levy does not reach buyers at 0% pass-through."
+    )
+    return table
+
+
+def _compare_summary(result: ScenarioResult) -> list[SummaryRow]:
+    rows: list[SummaryRow] = levy_summary(result)
+    for order in result.orders:
+        name = order.order.name
+        rows += [
+            (f"{name}: TCO of {order.order.chip}", order.own.tco_usd, kind_of("tco_usd")),
+            (f"{name}: cheapest option", order.cheapest.chip, TEXT),
+            (f"{name}: its TCO", order.cheapest.tco_usd, kind_of("tco_usd")),
+            (f"{name}: its vs order", order.cheapest.vs_order, kind_of("vs_order")),
+        ]
+    return rows
+
+
+def levy_summary(result: ScenarioResult) -> list[SummaryRow]:
+    """The totals in the side-by-side summary of `compare` and `levy`."""
+    return [("spend", result.total.spend_usd, kind_of("spend_usd")),
+            ("levy paid", result.total.levy_usd, kind_of("levy_usd")),
+            ("vendor net revenue", result.total.vendor_net_usd, kind_of("vendor_net_usd"))]

@@ -1,0 +1,1 @@
+"""Tests of chipcalc/loader/, a module of tests per module of the package."""

@@ -43,7 +43,8 @@ def annuity(rate: float, start_years: float, end_years: float) -> float:
     if rate == 0:
         return end_years - start_years
     delta = math.log1p(rate)
-    return (math.exp(-delta * start_years) - math.exp(-delta * end_years)) / delta
+    # (exp(-delta t0) - exp(-delta t1)) / delta, written with expm1 so that a tiny rate does not cancel to 0.
+    return math.exp(-delta * start_years) * -math.expm1(-delta * (end_years - start_years)) / delta
 
 
 def lifetime_factor(scenario: Scenario) -> float:

@@ -15,7 +15,7 @@ Defaults are MODEL.md's. Results use the JSON field names of CLI.md.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 HOURS_PER_YEAR = 8760
 ZERO = 1e-12
@@ -24,13 +24,25 @@ EDGE = 1e-9
 """MODEL.md: a breakeven this close to its range's edge is on the edge and in range."""
 BITS = {"fp64": 64, "tf32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "fp4": 4}
 ASSUMPTION_DEFAULTS = {
-    "precision": "bf16", "lifetime_years": 4.0, "pue": 1.0, "levy_pass_through": 0.0,
-    "incumbent_platform": "cuda", "electricity_usd_per_kwh": 0.0, "discount_rate": 0.0,
-    "power_draw": 1.0, "facility_usd_per_kw_month": 0.0, "maintenance_rate": 0.0,
+    "precision": "bf16",
+    "lifetime_years": 4.0,
+    "pue": 1.0,
+    "levy_pass_through": 0.0,
+    "incumbent_platform": "cuda",
+    "electricity_usd_per_kwh": 0.0,
+    "discount_rate": 0.0,
+    "power_draw": 1.0,
+    "facility_usd_per_kw_month": 0.0,
+    "maintenance_rate": 0.0,
     "operations_usd_per_year": 0.0,
 }
-CHIP_OVERRIDABLE = ("electricity_usd_per_kwh", "power_draw", "facility_usd_per_kw_month",
-                    "maintenance_rate", "operations_usd_per_year")
+CHIP_OVERRIDABLE = (
+    "electricity_usd_per_kwh",
+    "power_draw",
+    "facility_usd_per_kw_month",
+    "maintenance_rate",
+    "operations_usd_per_year",
+)
 Scenario = Mapping[str, object]
 
 
@@ -69,7 +81,8 @@ def migration(scenario: Scenario, key: str) -> float:
         return 0.0
     entry = scenario.get("platforms", {})[platform]
     return entry.get("migration_cost", 0.0) + entry.get("engineer_months", 0.0) * entry.get(
-        "cost_per_engineer_month", 0.0)
+        "cost_per_engineer_month", 0.0
+    )
 
 
 def chip_figures(scenario: Scenario, key: str) -> dict:
@@ -94,8 +107,14 @@ def chip_figures(scenario: Scenario, key: str) -> dict:
     host = chip.get("host_cost", 0.0)
     power = chip.get("power_w", 0.0)
     hardware = buyer + host
-    energy_year = power * setting["power_draw"] / 1000 * given["pue"] * HOURS_PER_YEAR * setting[
-        "electricity_usd_per_kwh"]
+    energy_year = (
+        power
+        * setting["power_draw"]
+        / 1000
+        * given["pue"]
+        * HOURS_PER_YEAR
+        * setting["electricity_usd_per_kwh"]
+    )
     facility_year = power / 1000 * 12 * setting["facility_usd_per_kw_month"]
     maintenance_year = setting["maintenance_rate"] * hardware
     operations_year = setting["operations_usd_per_year"]
@@ -164,8 +183,9 @@ def option(scenario: Scenario, demand: float, fig: dict, own_tco: float) -> dict
         "tflops_per_kusd": fig["tflops_per_kusd"],
         "usd_per_effective_pflops": tco / pflops,
         "usd_per_effective_pflops_hour": tco / (pflops * HOURS_PER_YEAR * factor),
-        "usd_per_million_tokens": None if phi is None else tco / (
-            demand * 1e12 / phi * 3600 * HOURS_PER_YEAR * factor / 1e6),
+        "usd_per_million_tokens": None
+        if phi is None
+        else tco / (demand * 1e12 / phi * 3600 * HOURS_PER_YEAR * factor / 1e6),
         "vs_order": tco / own_tco - 1,
         "supply_shortfall_units": shortfall,
         "feasible": shortfall <= 0,
@@ -183,8 +203,11 @@ def order_result(scenario: Scenario, index: int) -> dict:
     options = []
     for key, fig in figures.items():
         fields = option(scenario, demand, fig, own_tco)
-        fields["breakeven"] = None if key == order["chip"] else breakevens(
-            scenario, demand, own, units, own_tco, fig, fields["units"], fields["tco_usd"])
+        fields["breakeven"] = (
+            None
+            if key == order["chip"]
+            else breakevens(scenario, demand, own, units, own_tco, fig, fields["units"], fields["tco_usd"])
+        )
         options.append(fields)
     options.sort(key=lambda fields: (fields["tco_usd"], fields["chip"]))
     return {
@@ -209,12 +232,21 @@ def _value(value: float | None, reason: str | None = None, **extra: object) -> d
 def _ranged(value: float, below: float | None, above: float | None, scale: float) -> dict:
     """A finite breakeven: `out of range` beyond an edge by more than 1e-9 * scale."""
     outside = (below is not None and value < below - EDGE * scale) or (
-        above is not None and value > above + EDGE * scale)
+        above is not None and value > above + EDGE * scale
+    )
     return _value(value, "out of range" if outside else None)
 
 
-def breakevens(scenario: Scenario, demand: float, a: dict, units_a: float, tco_a: float,
-               c: dict, units_c: float, tco_c: float) -> dict:
+def breakevens(
+    scenario: Scenario,
+    demand: float,
+    a: dict,
+    units_a: float,
+    tco_a: float,
+    c: dict,
+    units_c: float,
+    tco_c: float,
+) -> dict:
     """The six breakevens of switching from the order's chip `a` to option `c`."""
     t = assumptions(scenario)["levy_pass_through"]
     return {
@@ -233,8 +265,9 @@ def demand_breakeven(a: dict, c: dict) -> dict:
     den, num = sign(per_a, per_c), sign(c["migration_usd"], a["migration_usd"])
     if den != 0 and den == num:
         value = (c["migration_usd"] - a["migration_usd"]) / (per_a - per_c)
-        return _value(value, pays="above" if den > 0 else "below",
-                      order_units=value / a["effective_tflops_per_unit"])
+        return _value(
+            value, pays="above" if den > 0 else "below", order_units=value / a["effective_tflops_per_unit"]
+        )
     if (den > 0 and num <= 0) or (den == 0 and num < 0):
         reason = "always"
     elif den == 0 and num == 0:
@@ -319,23 +352,41 @@ def cashflow(scenario: Scenario, index: int, period_years: float) -> dict[str, d
     for fields in order["options"]:
         fig = chip_figures(scenario, fields["chip"])
         units = fields["units"]
-        first = {"period": 0, "start_years": 0.0, "end_years": 0.0, "capex_usd": fields["capex_usd"],
-                 "migration_usd": fields["migration_usd"], "energy_usd": 0.0, "facility_usd": 0.0,
-                 "maintenance_usd": 0.0, "operations_usd": 0.0}
+        first = {
+            "period": 0,
+            "start_years": 0.0,
+            "end_years": 0.0,
+            "capex_usd": fields["capex_usd"],
+            "migration_usd": fields["migration_usd"],
+            "energy_usd": 0.0,
+            "facility_usd": 0.0,
+            "maintenance_usd": 0.0,
+            "operations_usd": 0.0,
+        }
         first["total_usd"] = first["discounted_usd"] = first["capex_usd"] + first["migration_usd"]
         first["cumulative_discounted_usd"] = first["discounted_usd"]
         periods = [first]
         for k in range(1, count + 1):
             start, end = (k - 1) * period_years, min(k * period_years, life)
             length = end - start
-            row = {"period": k, "start_years": start, "end_years": end, "capex_usd": 0.0, "migration_usd": 0.0,
-                   "energy_usd": units * fig["energy_per_year_usd"] * length,
-                   "facility_usd": units * fig["facility_per_year_usd"] * length,
-                   "maintenance_usd": units * fig["maintenance_per_year_usd"] * length,
-                   "operations_usd": units * fig["operations_per_year_usd"] * length}
-            row["total_usd"] = row["energy_usd"] + row["facility_usd"] + row["maintenance_usd"] + row["operations_usd"]
+            row = {
+                "period": k,
+                "start_years": start,
+                "end_years": end,
+                "capex_usd": 0.0,
+                "migration_usd": 0.0,
+                "energy_usd": units * fig["energy_per_year_usd"] * length,
+                "facility_usd": units * fig["facility_per_year_usd"] * length,
+                "maintenance_usd": units * fig["maintenance_per_year_usd"] * length,
+                "operations_usd": units * fig["operations_per_year_usd"] * length,
+            }
+            row["total_usd"] = (
+                row["energy_usd"] + row["facility_usd"] + row["maintenance_usd"] + row["operations_usd"]
+            )
             row["discounted_usd"] = units * fig["running_cost_per_year_usd"] * annuity(rate, start, end)
-            row["cumulative_discounted_usd"] = periods[-1]["cumulative_discounted_usd"] + row["discounted_usd"]
+            row["cumulative_discounted_usd"] = (
+                periods[-1]["cumulative_discounted_usd"] + row["discounted_usd"]
+            )
             periods.append(row)
         breakeven = fields["breakeven"]
         result[fields["chip"]] = {
@@ -352,5 +403,8 @@ def cumulative_cost(scenario: Scenario, index: int, key: str, years: float) -> f
     fields = next(option for option in order["options"] if option["chip"] == key)
     fig = chip_figures(scenario, key)
     rate = assumptions(scenario)["discount_rate"]
-    return fields["capex_usd"] + fields["migration_usd"] + fields["units"] * fig[
-        "running_cost_per_year_usd"] * annuity(rate, 0.0, years)
+    return (
+        fields["capex_usd"]
+        + fields["migration_usd"]
+        + fields["units"] * fig["running_cost_per_year_usd"] * annuity(rate, 0.0, years)
+    )

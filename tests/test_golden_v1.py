@@ -37,6 +37,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
+
 from .conftest import GOLDEN
 
 FROZEN = Path(__file__).resolve().parent / "v1_scenarios"
@@ -76,8 +77,9 @@ def without_breakevens(text: str) -> str:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if "Breakevens of switching" in line:
             skipping = True
-        elif line.startswith(("Order ", "### Order", "## ", "Scenarios side by side")) or following.startswith(
-                "file: "):
+        elif line.startswith(
+            ("Order ", "### Order", "## ", "Scenarios side by side")
+        ) or following.startswith("file: "):
             skipping = False
         if not skipping:
             kept.append(line)
@@ -130,26 +132,56 @@ def as_number(cell: str) -> object:
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_v1_side_by_side_unchanged(monkeypatch, fmt: str) -> None:
     name = f"compare-side-by-side.{EXTENSION[fmt]}"
-    new = run(monkeypatch, "compare", "scenarios/levy-absorbed.yaml", "scenarios/levy-passed-through.yaml",
-              "-f", fmt)
+    new = run(
+        monkeypatch,
+        "compare",
+        "scenarios/levy-absorbed.yaml",
+        "scenarios/levy-passed-through.yaml",
+        "-f",
+        fmt,
+    )
     assert without_breakevens(new) == without_breakevens(golden(name))
 
 
-@pytest.mark.parametrize(("name", "command"), [
-    ("breakeven-h200-2026.json", ["breakeven", BASE]),
-    ("breakeven-vary.json", ["breakeven", "scenarios/levy-passed-through.yaml", "--vary", "chips.h200.levy_rate"]),
-])
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("breakeven-h200-2026.json", ["breakeven", BASE]),
+        (
+            "breakeven-vary.json",
+            ["breakeven", "scenarios/levy-passed-through.yaml", "--vary", "chips.h200.levy_rate"],
+        ),
+    ],
+)
 def test_v1_breakeven_json_unchanged(monkeypatch, name: str, command: list[str]) -> None:
     assert_contains(name, json.loads(run(monkeypatch, *command, "-f", "json")), json.loads(golden(name)))
 
 
-@pytest.mark.parametrize(("name", "command"), [
-    ("sweep-1d.json", ["sweep", BASE, "--vary", "assumptions.levy_pass_through=0%:100%:25%", "--metric",
-                       "vs_order"]),
-    ("sweep-2d.json", ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:25%", "--vary",
-                       "assumptions.levy_pass_through=0:1:0.5", "--metric", "cheapest"]),
-])
-def test_v1_sweep_points_at_no_and_full_pass_through_unchanged(monkeypatch, name: str, command: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        (
+            "sweep-1d.json",
+            ["sweep", BASE, "--vary", "assumptions.levy_pass_through=0%:100%:25%", "--metric", "vs_order"],
+        ),
+        (
+            "sweep-2d.json",
+            [
+                "sweep",
+                BASE,
+                "--vary",
+                "chips.h200.levy_rate=0%:50%:25%",
+                "--vary",
+                "assumptions.levy_pass_through=0:1:0.5",
+                "--metric",
+                "cheapest",
+            ],
+        ),
+    ],
+)
+def test_v1_sweep_points_at_no_and_full_pass_through_unchanged(
+    monkeypatch, name: str, command: list[str]
+) -> None:
     new, old = json.loads(run(monkeypatch, *command, "-f", "json")), json.loads(golden(name))
     assert len(new["points"]) == len(old["points"])
     kept = 0

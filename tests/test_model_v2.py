@@ -36,7 +36,7 @@ orders: [{name: o, chip: a, units: 1}]
 
 def test_discounting_worked_check(impl: str, tmp_path: Path) -> None:
     # MODEL.md: A = (1 - 1.1^-5) / ln 1.1 = 3.9773157; $1,000 a year for 5 years is $3,977.32 today.
-    factor = (1 - 1.1 ** -5) / math.log(1.1)
+    factor = (1 - 1.1**-5) / math.log(1.1)
     assert factor == pytest.approx(3.9773157, abs=5e-8)
     own = option(evaluate(impl, DISCOUNTED, tmp_path), "a")
     assert round(own["operations_usd"], 2) == 3977.32
@@ -166,7 +166,11 @@ def test_running_costs_per_option(impl: str, tmp_path: Path) -> None:
     # 100 units of a, A = 4: energy 100 * 4 * 657 = 262,800; facility 720,000; maintenance 500,000;
     # operations 800,000; capex 2.5M; TCO 100 * 47828 = 4,782,800.
     assert (a["energy_usd"], a["facility_usd"], a["maintenance_usd"], a["operations_usd"]) == (
-        approx(262800), approx(720000), approx(500000), approx(800000))
+        approx(262800),
+        approx(720000),
+        approx(500000),
+        approx(800000),
+    )
     assert a["capex_usd"] == approx(2.5e6)
     assert a["tco_usd"] == approx(4782800)
     # c meets D = 100 * 100 = 10,000 TFLOP/s with 200 units: TCO 200 * (10000 + 8590) = 3,718,000.
@@ -206,8 +210,23 @@ chips:
 platforms: {{cann: {{migration_cost: 1000000}}}}
 orders: [{{name: o, chip: a, units: 100}}]
 """
-DEFAULTS = dict(workload="", t=0, d=0, pa="cuda", pa_price=10000, ra=0, sa=1, oa=0, pc="cuda", pc_price=8000,
-                fc=100, oc=0, bc=100, uc=1, cx="")
+DEFAULTS = dict(
+    workload="",
+    t=0,
+    d=0,
+    pa="cuda",
+    pa_price=10000,
+    ra=0,
+    sa=1,
+    oa=0,
+    pc="cuda",
+    pc_price=8000,
+    fc=100,
+    oc=0,
+    bc=100,
+    uc=1,
+    cx="",
+)
 
 
 def breakeven(impl: str, tmp_path: Path, name: str, **changes: object) -> dict:
@@ -215,16 +234,19 @@ def breakeven(impl: str, tmp_path: Path, name: str, **changes: object) -> dict:
     return option(result, "c")["breakeven"][name]
 
 
-@pytest.mark.parametrize(("changes", "reason", "pays", "value"), [
-    # k_a/e_a = 10000/100 = 100, k_c/e_c = 8000/100 = 80: den = 20 > 0; num = 1e6 - 0 > 0: D* = 50,000.
-    (dict(pc="cann"), None, "above", 50000),
-    # a on cann (M_a = 1e6) at 8000, c on cuda at 10000: den = 80 - 100 < 0, num = -1e6 < 0: D* = 50,000.
-    (dict(pa="cann", pa_price=8000, pc_price=10000), None, "below", 50000),
-    (dict(), "always", None, None),  # den > 0, num = 0
-    (dict(pc_price=12000), "never", None, None),  # den < 0, num = 0
-    (dict(pc_price=10000), "equal", None, None),  # den = 0, num = 0
-    (dict(pc_price=10000, pc="cann"), "never", None, None),  # den = 0, num > 0
-])
+@pytest.mark.parametrize(
+    ("changes", "reason", "pays", "value"),
+    [
+        # k_a/e_a = 10000/100 = 100, k_c/e_c = 8000/100 = 80: den = 20 > 0; num = 1e6 - 0 > 0: D* = 50,000.
+        (dict(pc="cann"), None, "above", 50000),
+        # a on cann (M_a = 1e6) at 8000, c on cuda at 10000: den = 80 - 100 < 0, num = -1e6 < 0: D* = 50,000.
+        (dict(pa="cann", pa_price=8000, pc_price=10000), None, "below", 50000),
+        (dict(), "always", None, None),  # den > 0, num = 0
+        (dict(pc_price=12000), "never", None, None),  # den < 0, num = 0
+        (dict(pc_price=10000), "equal", None, None),  # den = 0, num = 0
+        (dict(pc_price=10000, pc="cann"), "never", None, None),  # den = 0, num > 0
+    ],
+)
 def test_demand_breakeven_cases(impl, tmp_path, changes, reason, pays, value) -> None:
     found = breakeven(impl, tmp_path, "demand_tflops", **changes)
     assert (found["reason"], found["pays"]) == (reason, pays)
@@ -235,18 +257,22 @@ def test_demand_breakeven_cases(impl, tmp_path, changes, reason, pays, value) ->
         assert found["order_units"] == approx(value / 100)  # D* / e_a
 
 
-@pytest.mark.parametrize(("changes", "reason", "value"), [
-    # T_c = 100 * 12000 = 1.2e6, so b* = 12000; share base s = 1, t = 0.5: r* = (1 - 10000/12000) / 0.5 = 1/3.
-    (dict(t=0.5, ra=0.1, pc_price=12000), None, 1 / 3),
-    # Money base V = 8000: r* = (b* - p_a) / (t V) = 2000 / 4000 = 0.5.
-    (dict(t=0.5, ra=0.1, sa="$8000", pc_price=12000), None, 0.5),
-    (dict(t=0.5, ra=0.1, pc_price=9000), "always", 0.0),  # b* = 9000 < p_a = 10000
-    (dict(t=0, ra=0.1, pc_price=12000), "not passed through", None),
-    (dict(t=0.5, ra=0.1, sa="$8000", pc_price=30000), "out of range", 5.0),  # 20000 / 4000
-    # On the edge: b* = 10000 + 4000 (1 + 5e-10) gives r* within 1e-9 of 1: in range. 1 + 5e-9 is not.
-    (dict(t=0.5, ra=0.1, sa="$8000", pc_price=10000 + 4000 * (1 + 5e-10)), None, 1 + 5e-10),
-    (dict(t=0.5, ra=0.1, sa="$8000", pc_price=10000 + 4000 * (1 + 5e-9)), "out of range", 1 + 5e-9),
-])
+@pytest.mark.parametrize(
+    ("changes", "reason", "value"),
+    [
+        # T_c = 100 * 12000 = 1.2e6, so b* = 12000; share base s = 1, t = 0.5:
+        # r* = (1 - 10000/12000) / 0.5 = 1/3.
+        (dict(t=0.5, ra=0.1, pc_price=12000), None, 1 / 3),
+        # Money base V = 8000: r* = (b* - p_a) / (t V) = 2000 / 4000 = 0.5.
+        (dict(t=0.5, ra=0.1, sa="$8000", pc_price=12000), None, 0.5),
+        (dict(t=0.5, ra=0.1, pc_price=9000), "always", 0.0),  # b* = 9000 < p_a = 10000
+        (dict(t=0, ra=0.1, pc_price=12000), "not passed through", None),
+        (dict(t=0.5, ra=0.1, sa="$8000", pc_price=30000), "out of range", 5.0),  # 20000 / 4000
+        # On the edge: b* = 10000 + 4000 (1 + 5e-10) gives r* within 1e-9 of 1: in range. 1 + 5e-9 is not.
+        (dict(t=0.5, ra=0.1, sa="$8000", pc_price=10000 + 4000 * (1 + 5e-10)), None, 1 + 5e-10),
+        (dict(t=0.5, ra=0.1, sa="$8000", pc_price=10000 + 4000 * (1 + 5e-9)), "out of range", 1 + 5e-9),
+    ],
+)
 def test_levy_rate_breakeven_cases(impl, tmp_path, changes, reason, value) -> None:
     found = breakeven(impl, tmp_path, "levy_rate", **changes)
     assert found["reason"] == reason
@@ -256,15 +282,20 @@ def test_levy_rate_breakeven_cases(impl, tmp_path, changes, reason, value) -> No
 def test_price_breakeven_share_and_money_base(impl: str, tmp_path: Path) -> None:
     # T_a = 100 * 12000 = 1.2e6, n_c = 100: b* = 12000. A share base on c, rho = 0.2 * 0.5 = 0.1, t = 0.5:
     # p* = 12000 * (1 - 0.05) = 11400. A money base of $10k: L_c = 2000, p* = 12000 - 0.5 * 2000 = 11000.
-    share = breakeven(impl, tmp_path, "price_usd", t=0.5, pa_price=12000, cx=", levy_rate: 0.2, levy_base: 0.5")
-    money = breakeven(impl, tmp_path, "price_usd", t=0.5, pa_price=12000, cx=", levy_rate: 0.2, levy_base: $10000")
+    share = breakeven(
+        impl, tmp_path, "price_usd", t=0.5, pa_price=12000, cx=", levy_rate: 0.2, levy_base: 0.5"
+    )
+    money = breakeven(
+        impl, tmp_path, "price_usd", t=0.5, pa_price=12000, cx=", levy_rate: 0.2, levy_base: $10000"
+    )
     assert share == {"value": approx(11400), "reason": None}
     assert money == {"value": approx(11000), "reason": None}
 
 
 def test_price_breakeven_on_the_edge_of_zero(impl: str, tmp_path: Path) -> None:
     # b* = T_a / n_c - h_c = 1e6 / 100 - h_c, and p* = b* (no levy on c). A host cost of 10000 + 4e-6 gives
-    # p* = -4e-6, within 1e-9 * p_c = 8e-6 of 0: on the edge, in range; 10000 + 2e-5 gives -2e-5: out of range.
+    # p* = -4e-6, within 1e-9 * p_c = 8e-6 of 0: on the edge, in range; 10000 + 2e-5 gives -2e-5:
+    # out of range.
     inside = breakeven(impl, tmp_path, "price_usd", cx=", host_cost: " + repr(10000 + 4e-6))
     outside = breakeven(impl, tmp_path, "price_usd", cx=", host_cost: " + repr(10000 + 2e-5))
     assert inside["reason"] is None and inside["value"] == pytest.approx(-4e-6, abs=1e-9)
@@ -272,11 +303,15 @@ def test_price_breakeven_on_the_edge_of_zero(impl: str, tmp_path: Path) -> None:
 
 
 def test_migration_and_utilization_breakevens(impl: str, tmp_path: Path) -> None:
-    # T_a = 1e6, n_c k_c = 100 * 8000: M* = 200,000. u* = D k_c / (F'_c (T_a - M_c)) = 10000 * 8000 / (100 * 1e6).
+    # T_a = 1e6, n_c k_c = 100 * 8000: M* = 200,000.
+    # u* = D k_c / (F'_c (T_a - M_c)) = 10000 * 8000 / (100 * 1e6) = 0.8.
     assert breakeven(impl, tmp_path, "migration_cost_usd") == {"value": approx(200000), "reason": None}
     assert breakeven(impl, tmp_path, "utilization") == {"value": approx(0.8), "reason": None}
     # c at 30000: u* = 10000 * 30000 / (100 * 1e6) = 3, out of range; M* = 1e6 - 3e6 < 0, out of range.
-    assert breakeven(impl, tmp_path, "utilization", pc_price=30000) == {"value": approx(3), "reason": "out of range"}
+    assert breakeven(impl, tmp_path, "utilization", pc_price=30000) == {
+        "value": approx(3),
+        "reason": "out of range",
+    }
     assert breakeven(impl, tmp_path, "migration_cost_usd", pc_price=30000)["reason"] == "out of range"
     # On the edge: c at 10000 (1 + 5e-10) needs u* = 1 + 5e-10, within 1e-9 of 1: in range.
     assert breakeven(impl, tmp_path, "utilization", pc_price=10000 * (1 + 5e-10))["reason"] is None
@@ -284,10 +319,25 @@ def test_migration_and_utilization_breakevens(impl: str, tmp_path: Path) -> None
 
 
 def test_utilization_breakeven_uses_attainable_throughput(impl: str, tmp_path: Path) -> None:
-    # With I = 2 FLOP/B: F'_a = min(100, 100 * 2) = 100, F'_c = min(1000, 100 * 2) = 200; u_c = 0.25: e_c = 50,
+    # With I = 2 FLOP/B: F'_a = min(100, 100 * 2) = 100, F'_c = min(1000, 100 * 2) = 200;
+    # u_c = 0.25: e_c = 50,
     # n_c = 10000 / 50 = 200; u* = 10000 * 10000 / (200 * 1e6) = 0.5 (at 0.5, 100 units cost T_a).
-    found = option(evaluate(impl, TWO.format(**{**DEFAULTS, "workload": "workload: {arithmetic_intensity: 2}\n",
-                                                "pc_price": 10000, "fc": 1000, "uc": 0.25}), tmp_path), "c")
+    found = option(
+        evaluate(
+            impl,
+            TWO.format(
+                **{
+                    **DEFAULTS,
+                    "workload": "workload: {arithmetic_intensity: 2}\n",
+                    "pc_price": 10000,
+                    "fc": 1000,
+                    "uc": 0.25,
+                }
+            ),
+            tmp_path,
+        ),
+        "c",
+    )
     assert found["attainable_tflops_per_unit"] == approx(200)
     assert found["breakeven"]["utilization"] == {"value": approx(0.5), "reason": None}
 
@@ -295,22 +345,26 @@ def test_utilization_breakeven_uses_attainable_throughput(impl: str, tmp_path: P
 DELTA = math.log(1.1)
 
 
-@pytest.mark.parametrize(("changes", "reason", "pays", "value"), [
-    # U = 100 * 14000 - 100 * 10000 = 400,000; V = 100 * 3000 - 100 * 1000 = 200,000: A* = 2.
-    (dict(pc_price=14000, oa=3000, oc=1000), None, "after", 2.0),
-    (dict(pc_price=14000, oa=3000, oc=1000, d=0.1), None, "after", -math.log(1 - 2 * DELTA) / DELTA),
-    # V = 100 * 200 = 20,000: A* = 20, and 20 * ln 1.1 = 1.9 >= 1: never repaid at 10%; at d = 0, 20 years.
-    (dict(pc_price=14000, oa=3000, oc=2800), None, "after", 20.0),
-    (dict(pc_price=14000, oa=3000, oc=2800, d=0.1), "never", None, None),
-    # U = -200,000, V = -100,000: A* = 2, pays before.
-    (dict(pc_price=8000, oa=0, oc=1000), None, "before", 2.0),
-    (dict(pc_price=8000, oa=0, oc=1000, d=0.1), None, "before", -math.log(1 - 2 * DELTA) / DELTA),
-    (dict(pc_price=8000, oa=0, oc=100, d=0.1), "always", None, None),  # U = -2e5, V = -1e4: A* = 20
-    (dict(pc_price=8000, oa=1000, oc=0), "always", None, None),  # U < 0, V > 0
-    (dict(pc_price=14000, oa=0, oc=1000), "never", None, None),  # U > 0, V < 0
-    (dict(pc_price=10000, oa=1000, oc=1000), "equal", None, None),  # U = 0, V = 0
-    (dict(pc_price=10000, oa=1000, oc=0), "always", None, None),  # U = 0, V > 0
-])
+@pytest.mark.parametrize(
+    ("changes", "reason", "pays", "value"),
+    [
+        # U = 100 * 14000 - 100 * 10000 = 400,000; V = 100 * 3000 - 100 * 1000 = 200,000: A* = 2.
+        (dict(pc_price=14000, oa=3000, oc=1000), None, "after", 2.0),
+        (dict(pc_price=14000, oa=3000, oc=1000, d=0.1), None, "after", -math.log(1 - 2 * DELTA) / DELTA),
+        # V = 100 * 200 = 20,000: A* = 20, and 20 * ln 1.1 = 1.9 >= 1: never repaid at 10%;
+        # at d = 0, 20 years.
+        (dict(pc_price=14000, oa=3000, oc=2800), None, "after", 20.0),
+        (dict(pc_price=14000, oa=3000, oc=2800, d=0.1), "never", None, None),
+        # U = -200,000, V = -100,000: A* = 2, pays before.
+        (dict(pc_price=8000, oa=0, oc=1000), None, "before", 2.0),
+        (dict(pc_price=8000, oa=0, oc=1000, d=0.1), None, "before", -math.log(1 - 2 * DELTA) / DELTA),
+        (dict(pc_price=8000, oa=0, oc=100, d=0.1), "always", None, None),  # U = -2e5, V = -1e4: A* = 20
+        (dict(pc_price=8000, oa=1000, oc=0), "always", None, None),  # U < 0, V > 0
+        (dict(pc_price=14000, oa=0, oc=1000), "never", None, None),  # U > 0, V < 0
+        (dict(pc_price=10000, oa=1000, oc=1000), "equal", None, None),  # U = 0, V = 0
+        (dict(pc_price=10000, oa=1000, oc=0), "always", None, None),  # U = 0, V > 0
+    ],
+)
 def test_lifetime_breakeven_cases(impl, tmp_path, changes, reason, pays, value) -> None:
     found = breakeven(impl, tmp_path, "lifetime_years", **changes)
     assert (found["reason"], found["pays"]) == (reason, pays)
@@ -338,14 +392,18 @@ def test_scaled_copy_of_the_order_chip_is_equal(impl: str, tmp_path: Path) -> No
 # Cash flows --------------------------------------------------------------------
 
 FLOWS = TWO.format(**{**DEFAULTS, "pc_price": 14000, "oa": 3000, "oc": 1000, "d": 0.1}).replace(
-    "lifetime_years: 5", "lifetime_years: 4.5")
+    "lifetime_years: 5", "lifetime_years: 4.5"
+)
 
 
-@pytest.mark.parametrize(("period", "count", "length"), [("year", 5, 1.0), ("quarter", 18, 0.25),
-                                                         ("month", 54, 1 / 12)])
+@pytest.mark.parametrize(
+    ("period", "count", "length"), [("year", 5, 1.0), ("quarter", 18, 0.25), ("month", 54, 1 / 12)]
+)
 def test_cash_flow_periods_sum_to_the_tco(impl, tmp_path, period, count, length) -> None:
     flows = cashflows(impl, FLOWS, tmp_path, period)
-    tco = {entry["chip"]: entry["tco_usd"] for entry in evaluate(impl, FLOWS, tmp_path)["orders"][0]["options"]}
+    tco = {
+        entry["chip"]: entry["tco_usd"] for entry in evaluate(impl, FLOWS, tmp_path)["orders"][0]["options"]
+    }
     for chip, entry in flows.items():
         periods = entry["periods"]
         assert len(periods) == 1 + count  # ceil(4.5 / l - 1e-9) periods after period 0
@@ -365,9 +423,9 @@ def test_cash_flow_rows_worked(impl: str, tmp_path: Path) -> None:
     assert c["periods"][0]["discounted_usd"] == approx(1.4e6)
     assert c["periods"][1]["operations_usd"] == approx(1e5)
     assert c["periods"][1]["total_usd"] == approx(1e5)
-    assert c["periods"][1]["discounted_usd"] == approx(1e5 * (1 - 1.1 ** -1) / DELTA)
+    assert c["periods"][1]["discounted_usd"] == approx(1e5 * (1 - 1.1**-1) / DELTA)
     assert c["periods"][5]["operations_usd"] == approx(0.5e5)
-    assert c["periods"][5]["discounted_usd"] == approx(1e5 * (1.1 ** -4 - 1.1 ** -4.5) / DELTA)
+    assert c["periods"][5]["discounted_usd"] == approx(1e5 * (1.1**-4 - 1.1**-4.5) / DELTA)
     # payback_years is breakeven 6: A* = 400,000 / 200,000 = 2, L* = -ln(1 - 2 ln 1.1) / ln 1.1 = 2.219.
     assert a["payback_years"] is None
     assert c["payback_years"] == approx(-math.log(1 - 2 * DELTA) / DELTA, rel=1e-9)
@@ -376,12 +434,14 @@ def test_cash_flow_rows_worked(impl: str, tmp_path: Path) -> None:
 def test_cumulative_costs_cross_at_the_payback(impl: str, tmp_path: Path) -> None:
     # L* = 2.219 lies in year 3: c is dearer at the end of year 2 and cheaper at the end of year 3.
     flows = cashflows(impl, FLOWS, tmp_path, "year")
-    gap = [c["cumulative_discounted_usd"] - a["cumulative_discounted_usd"]
-           for a, c in zip(flows["a"]["periods"], flows["c"]["periods"])]
+    gap = [
+        c["cumulative_discounted_usd"] - a["cumulative_discounted_usd"]
+        for a, c in zip(flows["a"]["periods"], flows["c"]["periods"])
+    ]
     assert gap[2] > 0 > gap[3]
     # At L* itself, both have cost the same: U - a(0, L*) V = 400,000 - a(0, L*) * 200,000 = 0.
     payback = flows["c"]["payback_years"]
-    assert 400000 - (1 - 1.1 ** -payback) / DELTA * 200000 == pytest.approx(0, abs=1e-6)
+    assert 400000 - (1 - 1.1**-payback) / DELTA * 200000 == pytest.approx(0, abs=1e-6)
 
 
 # extends: a child's range replaces its parent's whole -------------------------
@@ -390,16 +450,24 @@ def test_cumulative_costs_cross_at_the_payback(impl: str, tmp_path: Path) -> Non
 def test_child_range_replaces_the_parent_range_whole(impl: str, tmp_path: Path) -> None:
     if impl == "oracle":
         pytest.skip("the oracle takes a plain dict: extends is the loader's, checked on chipcalc only")
-    write(tmp_path, """\
+    write(
+        tmp_path,
+        """\
     chips:
       a: {price: 10000, tflops: {bf16: 100}, utilization: {low: 5%, mode: 10%, high: 30%}}
     orders: [{name: o, chip: a, units: 10}]
-    """, "parent.yaml")
-    child = write(tmp_path, """\
+    """,
+        "parent.yaml",
+    )
+    child = write(
+        tmp_path,
+        """\
     extends: parent.yaml
     chips:
       a: {utilization: {low: 20%, high: 60%}}
-    """, "child.yaml")
+    """,
+        "child.yaml",
+    )
     chips = run_json("chips", str(child))["scenarios"][0]["chips"]
     # The child's range has no mode: the midpoint (20% + 60%) / 2 = 40%, not the parent's 10%.
     assert chips[0]["utilization"] == approx(0.4)

@@ -25,22 +25,73 @@ from . import oracle_v2
 from .v2_support import close, run_json
 
 FX_CNY = 0.139
-V1_OPTION_FIELDS = ("units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd", "levy_usd", "energy_usd",
-                    "migration_usd", "tco_usd", "effective_tflops_per_unit", "tflops_per_kusd",
-                    "usd_per_effective_pflops", "usd_per_effective_pflops_hour", "vs_order",
-                    "supply_shortfall_units", "feasible")
-V2_OPTION_FIELDS = ("facility_usd", "maintenance_usd", "operations_usd", "attainable_tflops_per_unit",
-                    "usd_per_million_tokens")
-V1_CHIP_FIELDS = ("price_usd", "levy_rate", "levy_base", "buyer_price_usd", "levy_per_unit_usd",
-                  "vendor_net_per_unit_usd", "tflops", "utilization", "effective_tflops_per_unit",
-                  "tflops_per_kusd", "tpp", "power_w", "energy_per_unit_usd", "host_cost_usd",
-                  "cost_per_unit_usd", "migration_usd", "supply_units")
-V2_CHIP_FIELDS = ("attainable_tflops_per_unit", "power_draw", "energy_per_year_usd", "facility_per_year_usd",
-                  "maintenance_per_year_usd", "operations_per_year_usd", "running_cost_per_year_usd",
-                  "levy_base_usd")
+V1_OPTION_FIELDS = (
+    "units",
+    "buyer_price_usd",
+    "levy_per_unit_usd",
+    "capex_usd",
+    "levy_usd",
+    "energy_usd",
+    "migration_usd",
+    "tco_usd",
+    "effective_tflops_per_unit",
+    "tflops_per_kusd",
+    "usd_per_effective_pflops",
+    "usd_per_effective_pflops_hour",
+    "vs_order",
+    "supply_shortfall_units",
+    "feasible",
+)
+V2_OPTION_FIELDS = (
+    "facility_usd",
+    "maintenance_usd",
+    "operations_usd",
+    "attainable_tflops_per_unit",
+    "usd_per_million_tokens",
+)
+V1_CHIP_FIELDS = (
+    "price_usd",
+    "levy_rate",
+    "levy_base",
+    "buyer_price_usd",
+    "levy_per_unit_usd",
+    "vendor_net_per_unit_usd",
+    "tflops",
+    "utilization",
+    "effective_tflops_per_unit",
+    "tflops_per_kusd",
+    "tpp",
+    "power_w",
+    "energy_per_unit_usd",
+    "host_cost_usd",
+    "cost_per_unit_usd",
+    "migration_usd",
+    "supply_units",
+)
+V2_CHIP_FIELDS = (
+    "attainable_tflops_per_unit",
+    "power_draw",
+    "energy_per_year_usd",
+    "facility_per_year_usd",
+    "maintenance_per_year_usd",
+    "operations_per_year_usd",
+    "running_cost_per_year_usd",
+    "levy_base_usd",
+)
 V1_BREAKEVENS = ("demand_tflops", "levy_rate", "migration_cost_usd", "price_usd", "utilization")
-PERIOD_FIELDS = ("start_years", "end_years", "capex_usd", "migration_usd", "energy_usd", "facility_usd",
-                 "maintenance_usd", "operations_usd", "total_usd", "discounted_usd", "cumulative_discounted_usd")
+PERIOD_FIELDS = (
+    "start_years",
+    "end_years",
+    "capex_usd",
+    "migration_usd",
+    "energy_usd",
+    "facility_usd",
+    "maintenance_usd",
+    "operations_usd",
+    "total_usd",
+    "discounted_usd",
+    "cumulative_discounted_usd",
+)
 
 
 # The generator ----------------------------------------------------------------
@@ -72,15 +123,28 @@ def random_scenario(rng: random.Random, v2: bool) -> tuple[dict, dict]:
     pick = Writer(rng)
     life = rng.choice([1.0, 3.0, 4.0, 5.0, 6.0]) if not v2 else rng.choice([2.0, 4.0, 4.3, 5.5, 7.0])
     t = rng.choice([0.0, 1.0]) if not v2 or rng.random() < 0.3 else rng.uniform(0.05, 0.95)
-    file_a: dict = {"precision": "bf16", "lifetime_years": life, "pue": rng.uniform(1, 1.5),
-                    "levy_pass_through": t, "fx": {"CNY": FX_CNY}}
-    plain_a: dict = {"precision": "bf16", "lifetime_years": life, "pue": file_a["pue"], "levy_pass_through": t}
+    file_a: dict = {
+        "precision": "bf16",
+        "lifetime_years": life,
+        "pue": rng.uniform(1, 1.5),
+        "levy_pass_through": t,
+        "fx": {"CNY": FX_CNY},
+    }
+    plain_a: dict = {
+        "precision": "bf16",
+        "lifetime_years": life,
+        "pue": file_a["pue"],
+        "levy_pass_through": t,
+    }
     file_a["electricity_usd_per_kwh"], plain_a["electricity_usd_per_kwh"] = pick.money(0.02, 0.15)
     if v2:
-        for key, draw in (("discount_rate", lambda: pick.rate(0.0, 0.15)), ("power_draw", lambda: pick.rate(0.4, 1)),
-                          ("facility_usd_per_kw_month", lambda: pick.money(0, 250)),
-                          ("maintenance_rate", lambda: pick.rate(0, 0.1)),
-                          ("operations_usd_per_year", lambda: pick.money(0, 3000))):
+        for key, draw in (
+            ("discount_rate", lambda: pick.rate(0.0, 0.15)),
+            ("power_draw", lambda: pick.rate(0.4, 1)),
+            ("facility_usd_per_kw_month", lambda: pick.money(0, 250)),
+            ("maintenance_rate", lambda: pick.rate(0, 0.1)),
+            ("operations_usd_per_year", lambda: pick.money(0, 3000)),
+        ):
             if rng.random() < 0.8:
                 file_a[key], plain_a[key] = draw()
     file_doc: dict = {"name": "random", "assumptions": file_a, "chips": {}, "platforms": {}, "orders": []}
@@ -94,8 +158,11 @@ def random_scenario(rng: random.Random, v2: bool) -> tuple[dict, dict]:
         file_c, plain_c = random_chip(pick, v2, "workload" in file_doc)
         file_doc["chips"][f"c{index}"], plain_doc["chips"][f"c{index}"] = file_c, plain_c
     for platform in sorted({chip["platform"] for chip in plain_doc["chips"].values()} - {"cuda"}):
-        entry = {"migration_cost": rng.uniform(0, 5e8), "engineer_months": rng.uniform(0, 2000),
-                 "cost_per_engineer_month": rng.uniform(1e4, 3e4)}
+        entry = {
+            "migration_cost": rng.uniform(0, 5e8),
+            "engineer_months": rng.uniform(0, 2000),
+            "cost_per_engineer_month": rng.uniform(1e4, 3e4),
+        }
         file_doc["platforms"][platform] = plain_doc["platforms"][platform] = entry
     for index in range(rng.randint(1, 2)):
         order: dict = {"name": f"o{index}", "chip": rng.choice(sorted(plain_doc["chips"]))}
@@ -113,8 +180,10 @@ def random_scenario(rng: random.Random, v2: bool) -> tuple[dict, dict]:
 
 def random_chip(pick: Writer, v2: bool, bandwidth_needed: bool) -> tuple[dict, dict]:
     rng = pick.rng
-    file_c: dict = {"platform": rng.choice(["cuda", "cuda", "cann", "neuware"]),
-                    "tflops": {"bf16": rng.uniform(100, 2500)}}
+    file_c: dict = {
+        "platform": rng.choice(["cuda", "cuda", "cann", "neuware"]),
+        "tflops": {"bf16": rng.uniform(100, 2500)},
+    }
     if rng.random() < 0.5:
         file_c["tflops"]["fp8"] = 2 * file_c["tflops"]["bf16"]
     plain_c = {"platform": file_c["platform"], "tflops": dict(file_c["tflops"])}
@@ -134,9 +203,12 @@ def random_chip(pick: Writer, v2: bool, bandwidth_needed: bool) -> tuple[dict, d
     if rng.random() < 0.3:
         file_c["electricity_usd_per_kwh"], plain_c["electricity_usd_per_kwh"] = pick.money(0.02, 0.1)
     if v2:
-        for key, draw in (("power_draw", lambda: pick.rate(0.4, 1)), ("maintenance_rate", lambda: pick.rate(0, 0.1)),
-                          ("facility_usd_per_kw_month", lambda: pick.money(0, 250)),
-                          ("operations_usd_per_year", lambda: pick.money(0, 3000))):
+        for key, draw in (
+            ("power_draw", lambda: pick.rate(0.4, 1)),
+            ("maintenance_rate", lambda: pick.rate(0, 0.1)),
+            ("facility_usd_per_kw_month", lambda: pick.money(0, 250)),
+            ("operations_usd_per_year", lambda: pick.money(0, 3000)),
+        ):
             if rng.random() < 0.25:
                 file_c[key], plain_c[key] = draw()
     return file_c, plain_c
@@ -161,10 +233,22 @@ def assert_close(where: str, actual: object, expected: object, scale: float = 0.
         assert close(actual, expected, scale), f"{where}: {actual!r} != {expected!r}"
 
 
-def check_breakeven(where: str, actual: dict, expected: dict, names: tuple[str, ...], tco_a: float,
-                    price_c: float, life: float) -> None:
-    scale = {"migration_cost_usd": tco_a, "price_usd": price_c, "lifetime_years": life, "levy_rate": 1.0,
-             "utilization": 1.0}
+def check_breakeven(
+    where: str,
+    actual: dict,
+    expected: dict,
+    names: tuple[str, ...],
+    tco_a: float,
+    price_c: float,
+    life: float,
+) -> None:
+    scale = {
+        "migration_cost_usd": tco_a,
+        "price_usd": price_c,
+        "lifetime_years": life,
+        "levy_rate": 1.0,
+        "utilization": 1.0,
+    }
     for name in names:
         for key, value in expected[name].items():
             assert_close(f"{where}.{name}.{key}", actual[name][key], value, scale.get(name, 0.0))
@@ -184,13 +268,24 @@ def check_compare(document: dict, plain: dict, v2: bool) -> None:
         for got, want in zip(actual["options"], expected["options"]):
             at = f"{where}.{want['chip']}"
             for key in fields:
-                assert_close(f"{at}.{key}", got[key], want[key], SCALES.get(key, got["units"] if
-                                                                       key == "supply_shortfall_units" else 0.0))
+                assert_close(
+                    f"{at}.{key}",
+                    got[key],
+                    want[key],
+                    SCALES.get(key, got["units"] if key == "supply_shortfall_units" else 0.0),
+                )
             if want["breakeven"] is None:
                 assert got["breakeven"] is None, at
             else:
-                check_breakeven(f"{at}.breakeven", got["breakeven"], want["breakeven"], names, tco_a,
-                                plain["chips"][want["chip"]]["price"], life)
+                check_breakeven(
+                    f"{at}.breakeven",
+                    got["breakeven"],
+                    want["breakeven"],
+                    names,
+                    tco_a,
+                    plain["chips"][want["chip"]]["price"],
+                    life,
+                )
 
 
 def check_chips(document: dict, plain: dict, v2: bool) -> None:
@@ -229,8 +324,15 @@ def test_breakeven_command_matches_the_oracle(tmp_path: Path, seed: int) -> None
         wanted = {o["chip"]: o["breakeven"] for o in expected["options"] if o["breakeven"] is not None}
         assert sorted(o["chip"] for o in actual["options"]) == sorted(wanted)
         for got in actual["options"]:
-            check_breakeven(f"orders[{index}].{got['chip']}", got["breakeven"], wanted[got["chip"]],
-                            V1_BREAKEVENS + ("lifetime_years",), tco_a, plain["chips"][got["chip"]]["price"], life)
+            check_breakeven(
+                f"orders[{index}].{got['chip']}",
+                got["breakeven"],
+                wanted[got["chip"]],
+                V1_BREAKEVENS + ("lifetime_years",),
+                tco_a,
+                plain["chips"][got["chip"]]["price"],
+                life,
+            )
 
 
 @pytest.mark.parametrize("seed", V2_SEEDS[:20])
@@ -244,11 +346,17 @@ def test_cashflow_matches_the_oracle(tmp_path: Path, seed: int) -> None:
         assert sorted(entry["chip"] for entry in actual["options"]) == sorted(expected)
         for entry in actual["options"]:
             want = expected[entry["chip"]]
-            assert_close(f"{entry['chip']}.payback_years", entry["payback_years"], want["payback_years"], life)
+            assert_close(
+                f"{entry['chip']}.payback_years", entry["payback_years"], want["payback_years"], life
+            )
             assert len(entry["periods"]) == len(want["periods"]) == 1 + math.ceil(life / 0.25 - 1e-9)
             scale = want["periods"][-1]["cumulative_discounted_usd"]
             for got, row in zip(entry["periods"], want["periods"]):
                 assert got["period"] == row["period"]
                 for key in PERIOD_FIELDS:
-                    assert_close(f"{entry['chip']}.periods[{row['period']}].{key}", got[key], row[key],
-                                 life if key.endswith("_years") else scale * 1e-3 if key != "capex_usd" else 0.0)
+                    assert_close(
+                        f"{entry['chip']}.periods[{row['period']}].{key}",
+                        got[key],
+                        row[key],
+                        life if key.endswith("_years") else scale * 1e-3 if key != "capex_usd" else 0.0,
+                    )

@@ -21,37 +21,55 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
+
 from . import oracle_v2
 from .strategies import amount
 from .v2_support import IMPLEMENTATIONS
 
 pytestmark = pytest.mark.parametrize("impl", IMPLEMENTATIONS)
 PROPERTY = settings(max_examples=25, deadline=None, derandomize=True)
-RUNNING_COSTS = ("electricity_usd_per_kwh", "facility_usd_per_kw_month", "maintenance_rate",
-                 "operations_usd_per_year")
+RUNNING_COSTS = (
+    "electricity_usd_per_kwh",
+    "facility_usd_per_kw_month",
+    "maintenance_rate",
+    "operations_usd_per_year",
+)
 
 
 @st.composite
 def scenarios(draw) -> dict:
     """A plain scenario (USD, fractions) that is also a valid scenario file as written."""
     assumptions = {
-        "lifetime_years": draw(st.floats(1, 8)), "pue": draw(st.floats(1, 1.6)),
-        "levy_pass_through": draw(st.floats(0, 1)), "discount_rate": draw(amount(1e-3, 0.2)),
-        "power_draw": draw(st.floats(0.3, 1)), "electricity_usd_per_kwh": draw(st.floats(0.01, 0.2)),
-        "facility_usd_per_kw_month": draw(amount(1, 300)), "maintenance_rate": draw(amount(1e-3, 0.15)),
+        "lifetime_years": draw(st.floats(1, 8)),
+        "pue": draw(st.floats(1, 1.6)),
+        "levy_pass_through": draw(st.floats(0, 1)),
+        "discount_rate": draw(amount(1e-3, 0.2)),
+        "power_draw": draw(st.floats(0.3, 1)),
+        "electricity_usd_per_kwh": draw(st.floats(0.01, 0.2)),
+        "facility_usd_per_kw_month": draw(amount(1, 300)),
+        "maintenance_rate": draw(amount(1e-3, 0.15)),
         "operations_usd_per_year": draw(amount(1, 5000)),
     }
     chips = {}
     for index in range(draw(st.integers(2, 3))):
-        chip = {"price": draw(st.floats(1e3, 5e4)), "levy_rate": draw(st.floats(0, 0.5)),
-                "tflops": {"bf16": draw(st.floats(50, 3000))}, "utilization": draw(st.floats(0.1, 1)),
-                "power_w": draw(st.floats(100, 2000)), "host_cost": draw(amount(1, 2e4))}
+        chip = {
+            "price": draw(st.floats(1e3, 5e4)),
+            "levy_rate": draw(st.floats(0, 0.5)),
+            "tflops": {"bf16": draw(st.floats(50, 3000))},
+            "utilization": draw(st.floats(0.1, 1)),
+            "power_w": draw(st.floats(100, 2000)),
+            "host_cost": draw(amount(1, 2e4)),
+        }
         if draw(st.booleans()):
             chip["levy_base"] = draw(st.floats(0.1, 1))
         else:
             chip["levy_base_usd"] = draw(st.floats(1e3, 4e4))
         chips[f"c{index}"] = chip
-    return {"assumptions": assumptions, "chips": chips, "orders": [{"name": "o", "chip": "c0", "units": 1000.0}]}
+    return {
+        "assumptions": assumptions,
+        "chips": chips,
+        "orders": [{"name": "o", "chip": "c0", "units": 1000.0}],
+    }
 
 
 def file_text(plain: dict) -> str:
@@ -86,8 +104,12 @@ def tcos(order: dict) -> dict[str, float]:
 def test_tco_rises_with_every_running_cost(impl: str, plain: dict, cost: str, more: float) -> None:
     base = plain["assumptions"][cost]
     assume(base > 0)
-    low, high = tcos(run(impl, plain)), tcos(run(impl, plain, **{cost: min(base * more, 0.99)
-                                                                     if cost == "maintenance_rate" else base * more}))
+    low, high = (
+        tcos(run(impl, plain)),
+        tcos(
+            run(impl, plain, **{cost: min(base * more, 0.99) if cost == "maintenance_rate" else base * more})
+        ),
+    )
     for chip in low:
         assert high[chip] > low[chip], (chip, cost)
 
@@ -96,7 +118,10 @@ def test_tco_rises_with_every_running_cost(impl: str, plain: dict, cost: str, mo
 @given(plain=scenarios(), higher=st.floats(0.01, 0.2))
 def test_tco_falls_as_the_discount_rate_rises(impl: str, plain: dict, higher: float) -> None:
     rate = plain["assumptions"]["discount_rate"]
-    low, high = tcos(run(impl, plain, discount_rate=rate)), tcos(run(impl, plain, discount_rate=min(rate + higher, 0.99)))
+    low, high = (
+        tcos(run(impl, plain, discount_rate=rate)),
+        tcos(run(impl, plain, discount_rate=min(rate + higher, 0.99))),
+    )
     for chip in low:
         assert high[chip] < low[chip], chip
 
@@ -124,8 +149,11 @@ def test_discounted_cash_flows_sum_to_the_tco(impl: str, plain: dict) -> None:
 @given(plain=scenarios())
 def test_the_payback_life_makes_the_two_costs_equal(impl: str, plain: dict) -> None:
     order = run(impl, plain)
-    paybacks = {option["chip"]: option["breakeven"]["lifetime_years"]["value"]
-                for option in order["options"] if option["breakeven"] is not None}
+    paybacks = {
+        option["chip"]: option["breakeven"]["lifetime_years"]["value"]
+        for option in order["options"]
+        if option["breakeven"] is not None
+    }
     finite = {chip: value for chip, value in paybacks.items() if value is not None}
     assume(finite)
     for chip, life in finite.items():

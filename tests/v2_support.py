@@ -17,6 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
+
 from . import oracle_v2
 
 IMPLEMENTATIONS = ["oracle", "chipcalc"]

@@ -223,7 +223,9 @@ def write_random(tmp_path: Path, seed: int, v2: bool) -> tuple[str, dict]:
 
 # Comparing ----------------------------------------------------------------------
 
-SCALES = {"vs_order": 1.0, "levy_rate": 1.0, "utilization": 1.0}
+def option_scale(key: str, option: dict) -> float:
+    """What a field near 0 is compared relative to: vs_order is a fraction, a shortfall a share of units."""
+    return {"vs_order": 1.0, "supply_shortfall_units": option["units"]}.get(key, 0.0)
 
 
 def assert_close(where: str, actual: object, expected: object, scale: float = 0.0) -> None:
@@ -268,12 +270,7 @@ def check_compare(document: dict, plain: dict, v2: bool) -> None:
         for got, want in zip(actual["options"], expected["options"]):
             at = f"{where}.{want['chip']}"
             for key in fields:
-                assert_close(
-                    f"{at}.{key}",
-                    got[key],
-                    want[key],
-                    SCALES.get(key, got["units"] if key == "supply_shortfall_units" else 0.0),
-                )
+                assert_close(f"{at}.{key}", got[key], want[key], option_scale(key, want))
             if want["breakeven"] is None:
                 assert got["breakeven"] is None, at
             else:

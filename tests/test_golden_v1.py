@@ -94,7 +94,7 @@ def test_the_frozen_scenarios_pass_through_all_or_nothing() -> None:
     # The goldens checked below come from scenarios at t = 0 or t = 1 (levy-passed-through: 100%).
     for path in FROZEN.glob("scenarios/*.yaml"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("levy_pass_through:") and path.stem != "h200-2026-uncertain":
+            if line.strip().startswith("levy_pass_through:"):
                 assert line.split(":", 1)[1].split("#")[0].strip() in {"0%", "100%"}, path.name
 
 

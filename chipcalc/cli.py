@@ -127,7 +127,7 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
     elif fmt is OutputFormat.csv:
         from .render.json_csv import render_csv
 
-        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results))
+        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results), shown.columns)
     elif fmt is OutputFormat.markdown:
         from .render.markdown import render_markdown
 
@@ -488,6 +488,47 @@ def simulate(
             result = run_simulation(loaded, samples, seed, progress=advance)
         draw(plot, lambda fmt: plot_simulation(result, fmt))
         emit(Analysis(result, loaded), format_, output, view=Command.SIMULATION)
+
+
+@app.command()
+def cashflow(
+    scenarios: ScenarioArgs = None,
+    period: Annotated[str, typer.Option("--period", metavar="LENGTH",
+                                        help="year, quarter or month.")] = "year",
+    order: Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
+                                              help="Only this order (default: every order).")] = None,
+    plot: PlotOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Each option's costs period by period, and when switching pays back.
+
+    For each order, every chip as an option for the same demand (as compare costs it): capex and
+    migration at period 0, then each period's energy, facility, maintenance and operations, paid
+    (undiscounted) and discounted, and the cumulative discounted cost, which ends at the TCO.
+    payback is where an option's cumulative cost meets the order chip's: breakeven 6. Tables of
+    many quarters or months show yearly subtotals; JSON and CSV (one row per period) carry every
+    period. --plot draws the cumulative costs over time with the crossings marked.
+
+    Examples:
+
+      chipcalc cashflow scenarios/h200-2026.yaml
+
+      chipcalc cashflow scenarios/h200-2026.yaml --period quarter --set assumptions.discount_rate=8% --plot payback.svg
+
+      chipcalc cashflow scenarios/h200-2026.yaml --period month -f csv -o cashflow.csv
+    """
+    from .analysis.cashflow import cash_flows, period_years
+    from .documents import Command
+    from .render.plots import plot_cashflow
+
+    with error_boundary():
+        length = period_years(period)
+        check_plot(plot)
+        flows = cash_flows(load_all(scenarios, set_), length, order)
+        draw(plot, lambda fmt: plot_cashflow(flows, fmt))
+        emit(flows, format_, output, view=Command.CASHFLOW)
 
 
 @contextmanager

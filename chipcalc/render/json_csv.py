@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Sequence
 
 
 def render_json(document: dict[str, Any]) -> str:
@@ -14,10 +14,11 @@ def render_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_csv(rows: list[dict[str, Any]]) -> str:
-    """A header row, then one row per record; empty cells for null, \\n line ends."""
+def render_csv(rows: list[dict[str, Any]], header: Sequence[str] = ()) -> str:
+    """A header row, then one row per record; empty cells for null, \\n line ends. With no rows,
+    `header` alone (when given)."""
     if not rows:
-        return ""
+        return ",".join(header) + "\n" if header else ""
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))

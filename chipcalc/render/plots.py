@@ -264,8 +264,11 @@ def _cashflow_panel(axes: Any, flows: CashFlows, order: OrderFlows) -> None:
     life, rate = flows.lifetime_years, flows.scenario.assumptions.discount_rate
     times = np.linspace(0.0, life, 241)  # the running costs flow continuously: draw the curve, not chords
     own = next(option for option in order.options if option.is_order_chip)
+    chips = list(flows.scenario.chips)
+    colours = _colours(len(chips))  # by chip, so a chip has one colour in every order's panel
     # Dearest first: the legend reads top to bottom as the curves end at the right edge.
-    for colour, option in reversed(list(zip(_colours(len(order.options)), order.options))):
+    for option in reversed(order.options):
+        colour = colours[chips.index(option.chip)]
         mine = option.is_order_chip
         axes.plot(times, cumulative_usd(option, times, rate), color="black" if mine else colour,
                   linewidth=2.6 if mine else 1.8, zorder=3 if mine else 2,
@@ -275,12 +278,15 @@ def _cashflow_panel(axes: Any, flows: CashFlows, order: OrderFlows) -> None:
             crossing = option.crossing
             axes.plot(crossing.years, crossing.cumulative_usd, "o", color=colour, markersize=8,
                       markeredgecolor="black", zorder=4)
+            # Costs only grow: no curve of the two passes above-left or below-right of the point.
+            # Late in the life the label goes above-left, to stay inside the axes.
+            place = ({"xytext": (-10, 10), "ha": "right", "va": "bottom"} if crossing.years > 0.6 * life
+                     else {"xytext": (10, -10), "ha": "left", "va": "top"})
             axes.annotate(f"{option.chip} costs as much as {own.chip}\n"
                           f"at {crossing.years:.2f} years: {human_money(crossing.cumulative_usd)}",
-                          (crossing.years, crossing.cumulative_usd), xytext=(10, -12),
-                          textcoords="offset points", fontsize=8, va="top", zorder=5,
-                          bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "alpha": 0.85,
-                                "edgecolor": "none"})
+                          (crossing.years, crossing.cumulative_usd), textcoords="offset points", **place,
+                          fontsize=8, zorder=5, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
+                                                      "alpha": 0.85, "edgecolor": "none"})
     axes.set_xlim(0, life)
     axes.set_xlabel("years since the purchase")
     axes.set_ylabel("cumulative discounted cost (USD, present value)")

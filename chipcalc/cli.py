@@ -507,7 +507,8 @@ def cashflow(
     For each order, every chip as an option for the same demand (as compare costs it): capex and
     migration at period 0, then each period's energy, facility, maintenance and operations, paid
     (undiscounted) and discounted, and the cumulative discounted cost, which ends at the TCO.
-    payback is where an option's cumulative cost meets the order chip's: breakeven 6. Tables of
+    "switching pays" (payback_years in JSON) is the life at which an option's cumulative cost
+    meets the order chip's: breakeven 6. Tables of
     many quarters or months show yearly subtotals; JSON and CSV (one row per period) carry every
     period. --plot draws the cumulative costs over time with the crossings marked.
 
@@ -515,7 +516,9 @@ def cashflow(
 
       chipcalc cashflow scenarios/h200-2026.yaml
 
-      chipcalc cashflow scenarios/h200-2026.yaml --period quarter --set assumptions.discount_rate=8% --plot payback.svg
+      chipcalc cashflow scenarios/levy-passed-through.yaml --period quarter --plot payback.svg
+
+      chipcalc cashflow scenarios/h200-2026.yaml --set assumptions.discount_rate=8% --order approved-2026
 
       chipcalc cashflow scenarios/h200-2026.yaml --period month -f csv -o cashflow.csv
     """

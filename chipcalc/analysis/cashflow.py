@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..errors import UsageError
-from ..model import Breakeven, ChipFigures, Option, OrderResult, ScenarioResult, present_value_factor
+from ..model import (EDGE_TOLERANCE, Breakeven, ChipFigures, Option, OrderResult, ScenarioResult,
+                     present_value_factor)
 from ..scenario import Scenario
 from .common import order_index
 
@@ -63,6 +64,8 @@ class Crossing:
 
 @dataclass(frozen=True)
 class OptionFlows:
+    """One option of an order over time: its periods and where it meets the order's chip."""
+
     chip: str
     is_order_chip: bool
     payback: Breakeven | None
@@ -174,7 +177,7 @@ def _crossing(own: OptionFlows, option: OptionFlows, lifetime_years: float,
     """Breakeven 6's L*, when it lies inside the life: there the two cumulative costs are equal."""
     payback = option.payback
     if payback is None or payback.value is None \
-            or not 0 < payback.value <= lifetime_years * (1 + COUNT_TOLERANCE):
+            or not 0 < payback.value <= lifetime_years * (1 + EDGE_TOLERANCE):  # the last instant counts
         return None
     return Crossing(payback.value, cumulative_usd(own, payback.value, discount_rate), payback.pays == "after")
 

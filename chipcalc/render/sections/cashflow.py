@@ -17,12 +17,17 @@ shown as yearly subtotals (JSON and CSV carry every period)."""
 PERIOD_NAMES = {1.0: "years", 0.25: "quarters", 1 / 12: "months"}
 
 
+def _periods(period_years: float) -> str:
+    """What the periods are called: months, or (from the library, any length) periods of 0.5 years."""
+    return PERIOD_NAMES.get(period_years, f"periods of {years(period_years)} years")
+
+
 def cashflow_sections(flows: Sequence[CashFlows]) -> list[Section]:
     sections = []
     for f in flows:
         a = f.scenario.assumptions
         section = scenario_section(f.scenario)
-        section.lines.append(f"cash flows in {PERIOD_NAMES[f.period_years]} of the {a.lifetime_years:g}-year "
+        section.lines.append(f"cash flows in {_periods(f.period_years)} of the {a.lifetime_years:g}-year "
                              f"life at a discount rate of {human_rate(a.discount_rate)}; discounted: "
                              "present value at the purchase")
         if not f.orders:
@@ -93,6 +98,6 @@ def _periods_table(option: OptionFlows, period_years: float) -> Table:
         table.rows.append([label, span, p.capex_usd + p.migration_usd, p.running_usd, p.discounted_usd,
                            p.cumulative_discounted_usd])
     if yearly:
-        table.notes.append(f"{count} {PERIOD_NAMES[period_years]} added up by year; -f csv or -f json "
+        table.notes.append(f"{count} {_periods(period_years)} added up by year; -f csv or -f json "
                            "carry every period.")
     return table

@@ -70,7 +70,7 @@ def test_goal_seek_agrees_with_the_closed_form(path: str, closed_form: str) -> N
 
 
 def test_goal_seek_with_no_crossing_in_range_says_so() -> None:
-    # The h20 would need 174% utilisation: out of range, so no crossing inside (0, 100%].
+    # The h20 would need 184% utilisation: out of range, so no crossing inside (0, 100%].
     seek = run_json("breakeven", BASE, "--vary", "chips.h20.utilization", "--option", "h20")
     assert seek["value"] is None and seek["reason"] == "no crossing in range"
     assert seek["high"] == 1.0

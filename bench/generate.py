@@ -40,9 +40,10 @@ def _varied(model: str, index: int) -> str:
                   lambda m: f"{m[1]}: {m[2]}{round(int(m[3]) * scale)}{m[4]}", text)
 
 
-def scaling_scenario(path: Path, chips: int, orders: int, platforms: int = 3) -> Path:
+def scaling_scenario(path: Path, chips: int, orders: int, platforms: int = 3, rules: bool = False) -> Path:
     """A scenario with `chips` chips on `platforms` software platforms (CUDA, the incumbent, and
-    others with a migration cost) and `orders` orders, written to `path`.
+    others with a migration cost) and `orders` orders, written to `path`; with `rules`, a `mix:`
+    section too: a 30% quota on the chips off CUDA, a 10% cap on the second chip, a power limit.
 
     Values vary with the chip's and order's index, within the ranges real chips
     span (SCENARIO.md), so options are neither all equal nor all alike.
@@ -70,6 +71,12 @@ def scaling_scenario(path: Path, chips: int, orders: int, platforms: int = 3) ->
     for index in range(orders):
         lines += [f"  - name: o{index:05d}", f"    chip: c{index % chips:03d}",
                   f"    units: {10 + index % 90}k"]
+    if rules:
+        domestic = ", ".join(f"c{index:03d}" for index in range(chips)
+                             if _platform(index, platforms) != "cuda")
+        lines += ["", "mix:", "  power_limit_mw: 400", "  rules:",
+                  "    - name: quota", f"      chips: [{domestic}]", "      min_share: 30%",
+                  "    - name: cap", "      chips: [c001]", "      max_share: 10%"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -73,19 +73,19 @@ class Inputs:
         self.sizes = sizes
         self.reports = str(folder / "reports")
         """Where `report` writes (each run overwrites the last)."""
-        self._scaled: dict[tuple[int, int, int], str] = {}
+        self._scaled: dict[tuple[int, int, int, bool], str] = {}
 
     @functools.cached_property
     def batch(self) -> list[str]:
         (self.folder / "batch").mkdir()
         return [str(path) for path in batch_files(self.folder / "batch", self.sizes.files)]
 
-    def scaling(self, chips: int, orders: int, platforms: int = 3) -> str:
-        """The generated scenario of that size (bench/generate.py), written once."""
-        key = (chips, orders, platforms)
+    def scaling(self, chips: int, orders: int, platforms: int = 3, rules: bool = False) -> str:
+        """The generated scenario of that size (bench/generate.py), with mix rules if asked, written once."""
+        key = (chips, orders, platforms, rules)
         if key not in self._scaled:
-            path = self.folder / f"c{chips}-o{orders}-p{platforms}.yaml"
-            self._scaled[key] = str(scaling_scenario(path, chips, orders, platforms))
+            path = self.folder / f"c{chips}-o{orders}-p{platforms}{'-rules' if rules else ''}.yaml"
+            self._scaled[key] = str(scaling_scenario(path, chips, orders, platforms, rules))
         return self._scaled[key]
 
     def sweep_varies(self) -> list[str]:
@@ -121,13 +121,10 @@ def _compare_scaling(chips: int, orders: int) -> Row:
 
 
 def rows(sizes: Sizes) -> list[Row]:
-    """The table, in the order it is printed: issue 15's rows, then how compare scales.
+    """The table, in the order it is printed: issue 15's rows, `mix` (issue 12: well under a second
+    on a 10-chip, 5-platform scenario with rules), then how compare scales.
 
-    A new command's row is one entry here. `mix` on a 10-chip, 5-platform
-    scenario, once the command exists, is
-    Row("mix -f json, 10 chips, 5 platforms", lambda i: [*FLOOR, i.scaling(10, 3, 5)],
-        lambda i: [*CHIPCALC, "mix", i.scaling(10, 3, 5), "-f", "json"], goal=..., runs=3);
-    `cashflow` likewise, on SCENARIO.
+    A new command's row is one entry here; `cashflow` likewise, on SCENARIO.
     """
     steps, samples, files = sizes.grid_steps, sizes.samples, sizes.files
     return [
@@ -147,6 +144,8 @@ def rows(sizes: Sizes) -> list[Row]:
             lambda i: [PYTHON, str(BENCH / "numpy_reference.py"), "--samples", str(samples)],
             lambda i: [*CHIPCALC, "simulate", SIMULATE_SCENARIO, "-n", str(samples), "-f", "json"],
             goal=1.0, memory_goal_mib=150, runs=5),
+        Row("mix -f json, 10 chips, 5 platforms, rules", lambda i: [*FLOOR, i.scaling(10, 3, 5, rules=True)],
+            lambda i: [*CHIPCALC, "mix", i.scaling(10, 3, 5, rules=True), "-f", "json"], runs=3),
         *(_compare_scaling(chips, 1) for chips in sizes.chips),
         *(_compare_scaling(5, orders) for orders in sizes.orders if orders != 1),
     ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
+from .safe import no_command, printable, quoted
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -39,7 +41,9 @@ class Problem:
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.path}: {self.message}" if self.path else f"{self.where}: {self.message}"
+        """One line: the file's name, the path and the message may hold text from a file (escaped here)."""
+        where, path, message = printable(self.where), printable(self.path), printable(self.message)
+        return no_command(f"{where}: {path}: {message}" if path else f"{where}: {message}")
 
     @property
     def location(self) -> tuple[str, int | None, int | None]:
@@ -65,4 +69,4 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib  # error paths only: not paid on every start
 
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{near[0]}'?" if near else ""
+    return f"; did you mean {quoted(near[0])}?" if near else ""

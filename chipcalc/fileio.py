@@ -1,11 +1,42 @@
-"""The one way chipcalc writes a file: all of it or nothing, with a new file's usual mode."""
+"""The one way chipcalc writes a file: all of it or nothing, never over what it should not replace.
+
+A write goes to a temporary file `.NAME.*.tmp` beside the target, then is renamed over it; SIGINT,
+SIGTERM and SIGHUP during the write remove the temporary file before chipcalc stops (SIGKILL cannot
+be caught: `report --check` names what it leaves). The target must be a regular file or nothing,
+and not one of the files the command read (CLI.md, "Files chipcalc reads and writes").
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import stat
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import UsageError
+from .safe import printable
+
+TEMPORARY_SUFFIX = ".tmp"
+_inputs: set[str] = set()
+"""The real paths of the files this run has read: `-o` refuses to replace them."""
+
+
+def note_input(path: str) -> None:
+    """Remember that `path` was read as an input, so that no output replaces it."""
+    _inputs.add(os.path.realpath(path))
+
+
+def forget_inputs() -> None:
+    """A new command starts (the library or a test may run several in one process)."""
+    _inputs.clear()
+
+
+def temporary_files(directory: Path, name: str) -> list[Path]:
+    """The temporary files a write of `directory/name` may have left, when it was killed."""
+    return sorted(directory.glob(f".{name}.*{TEMPORARY_SUFFIX}"))
 
 
 def current_umask() -> int:
@@ -14,27 +45,84 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write all of `content` (text as UTF-8, or bytes) or nothing: a temporary file beside `path`,
-    then a rename, so an interrupted run never leaves a half-written report or plot."""
+def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
+    """Write all of `content` (text as UTF-8, bytes, or text in pieces, so that a large output never
+    sits in memory whole) or nothing. An existing target keeps its permissions."""
     import tempfile  # only commands that write files pay for it
 
+    mode = _target_mode(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; give it a new file's mode
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(f"cannot write {printable(str(path))}: {error.strerror or error}") from None
     try:
-        if isinstance(content, bytes):
+        with _signals_raise():
+            os.chmod(temporary, mode)  # mkstemp makes it private
             with os.fdopen(handle, "wb") as file:
-                file.write(content)
-        else:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-                file.write(content)
-        os.replace(temporary, path)
+                for piece in [content] if isinstance(content, (str, bytes)) else content:
+                    file.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+            os.replace(temporary, path)
     except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, _Signalled):
+            error.die()
         if isinstance(error, OSError):
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+            raise UsageError(f"cannot write {printable(str(path))}: {error.strerror or error}") from None
         raise
+
+
+def _target_mode(path: Path) -> int:
+    """The mode the written file gets: an existing file's own, a new file's usual one. Anything but a
+    regular file (a symlink, a FIFO, a device, a directory), or a file the command read, is refused."""
+    shown = printable(str(path))
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+    except OSError as error:
+        raise UsageError(f"cannot write {shown}: {error.strerror or error}") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise UsageError(f"cannot write {shown}: it is a symbolic link; write to the file itself or to a "
+                         "new name")
+    if not stat.S_ISREG(status.st_mode):
+        raise UsageError(f"cannot write {shown}: it is not a regular file (a directory, a FIFO or a "
+                         "device); chipcalc writes only regular files")
+    if os.path.realpath(path) in _inputs:
+        raise UsageError(f"cannot write {shown}: it is one of this command's input files; choose "
+                         "another output file")
+    return stat.S_IMODE(status.st_mode)
+
+
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived during a write: unwind (removing the temporary file), then die of it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+    def die(self) -> None:
+        signal.signal(self.number, signal.SIG_DFL)
+        os.kill(os.getpid(), self.number)
+
+
+_CAUGHT = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""SIGINT needs nothing: Python raises KeyboardInterrupt, and the write unwinds from it."""
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP raise `_Signalled` instead of stopping the process at once."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def raise_signalled(number: int, _frame: object) -> None:
+        raise _Signalled(number)
+
+    previous = {number: signal.signal(number, raise_signalled) for number in _CAUGHT}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -47,7 +47,8 @@ def kind_of(name: str) -> Display:
 def _outcome_kinds() -> dict[str, Display]:
     """Every outcome field by its name in the JSON: a chip's and a platform's inputs under their
     attribute names (`price_usd`, `migration_cost_usd`), the per-chip, per-order, per-option and
-    total figures, and each breakeven (`breakeven.NAME`, and its `breakeven.NAME.order_units`)."""
+    total figures, the fleet mix's (`mix.NAME`), and each breakeven (`breakeven.NAME`, and its
+    `breakeven.NAME.order_units`)."""
     table: dict[str, Display] = {}
 
     def add(name: str, kind: Kind) -> None:
@@ -62,6 +63,9 @@ def _outcome_kinds() -> dict[str, Display]:
         for f in fields(cls):
             if "kind" in f.metadata:
                 add(f.name, f.metadata["kind"])
+    for f in fields(Option):  # a fleet mix's figures (`explain SCEN mix.tco_usd`) are an option's, summed
+        if "kind" in f.metadata:
+            add(f"mix.{f.name}", f.metadata["kind"])
     for breakeven in fields(Breakevens):
         add(f"breakeven.{breakeven.name}", breakeven.metadata["kind"])
         for f in fields(Breakeven):

@@ -31,7 +31,8 @@ def parse_path(path: str) -> list[str | int]:
 
 
 def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
-    """Every value a scenario holds (numbers, text, dates), with its path and spec, in file order."""
+    """Every value a scenario holds (numbers, text, dates, lists of keys), with its path and spec, in file
+    order."""
     found: list[tuple[str, Spec, Any]] = []
 
     def walk(value: Any, cls: type, prefix: str) -> None:
@@ -49,6 +50,8 @@ def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
             elif spec.kind == Kind.LIST:
                 for index, item in enumerate(inner):
                     walk(item, spec.item, f"{path}[{index}].")
+            elif spec.kind == Kind.KEYS:  # one value, a list as JSON writes it: a diff shows it whole
+                found.append((path, spec, list(inner)))
             elif inner is not None:
                 found.append((path, spec, inner))
 
@@ -95,26 +98,15 @@ def value_at(scenario: Scenario, path: str) -> Any:
 
 
 def spec_at(path: str) -> Spec:
-    """The spec of the value at `path` (KeyError when the schema has no such value)."""
-    section: Any = Scenario  # a record class, or the Spec of a keyed mapping, a list or a mapping of numbers
+    """The spec of the single value at `path` (KeyError when the schema has no such value)."""
+    section: type | Spec | None = Scenario
     spec: Spec | None = None
     for token in parse_path(path):
-        if isinstance(section, type) and token in specs(section):
-            spec = specs(section)[token][1]
-            if spec.kind == Kind.RECORD:
-                section = spec.item
-            else:
-                section = spec if spec.kind in (Kind.RECORDS, Kind.LIST, Kind.NUMBERS) else None
-        elif isinstance(section, Spec) and section.kind == Kind.RECORDS and isinstance(token, str):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == Kind.LIST and isinstance(token, int):
-            section, spec = section.item, None
-        elif isinstance(section, Spec) and section.kind == Kind.NUMBERS and isinstance(token, str):
-            spec = Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open)
-            section = None
-        else:
+        found = None if section is None else step(section, token)
+        if found is None:
             raise KeyError(path)
-    if spec is None or section is not None:
+        spec, section = found
+    if spec is None or section is not None:  # a section, not a value
         raise KeyError(path)
     return spec
 

@@ -33,8 +33,9 @@ PRECISION_BITS = {"fp64": 64, "tf32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int
 
 
 class Kind(str, Enum):
-    """What a key holds: scalars (text, date, choice, number, rate, money), a mapping of names to
-    numbers (`numbers`), or nested sections whose entries are a dataclass (record, records, list)."""
+    """What a key holds: scalars (text, date, choice, number, rate, money), a list of keys of other
+    entries (`keys`, e.g. the chips of a mix rule), a mapping of names to numbers (`numbers`), or
+    nested sections whose entries are a dataclass (record, records, list)."""
 
     TEXT = "text"
     DATE = "date"
@@ -44,6 +45,7 @@ class Kind(str, Enum):
     MONEY = "money"
     SHARE_OR_MONEY = "share_or_money"
     """A share of the sale price written as a rate, or an amount per unit written with a currency."""
+    KEYS = "keys"
     NUMBERS = "numbers"
     RECORD = "record"
     RECORDS = "records"
@@ -347,6 +349,42 @@ class Order:
     as_of: str | None = date("as_of", AS_OF_DOC)
 
 
+@dataclass(frozen=True)
+class MixRule:
+    """A policy limit on the share of an order's demand that a set of chips may meet (a quota, a cap)."""
+
+    name: str = text("name", "defaults to rule-1, rule-2, ...")
+    chips: tuple[str, ...] = _spec("chips", "keys", "the keys of the chips the rule counts, at least one")
+    min_share: float | None = rate(
+        "min_share", "the least share of the demand (effective TFLOP/s) these chips must meet",
+        default=None, low=0.0, high=1.0,
+    )
+    max_share: float | None = rate(
+        "max_share", "the largest share of the demand (effective TFLOP/s) these chips may meet",
+        default=None, low=0.0, high=1.0,
+    )
+    source: str | None = text("source", SOURCE_DOC)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The limits `chipcalc mix` applies to every order, besides each chip's supply (MODEL.md, fleet mix)."""
+
+    power_limit_mw: float | None = number(
+        "power_limit_mw",
+        "facility power (power_w x pue) the buyer can supply, MW; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    capex_limit_usd: float | None = money(
+        "capex_limit",
+        "hardware spend (buyer price + host cost) the buyer can make; unlimited when absent",
+        default=None, **POSITIVE,
+    )
+    rules: tuple[MixRule, ...] = _spec(
+        "rules", "list", "limits on the share of the demand a set of chips meets", default=[], item=MixRule
+    )
+
+
 class Mark(NamedTuple):
     """Where a value was written: a file (or `--set`), 1-based line and column.
 
@@ -380,6 +418,7 @@ class Scenario:
         "platforms", "records", "migration costs, by platform name", default={}, item=Platform
     )
     orders: tuple[Order, ...] = _spec("orders", "list", "the purchases to compare", default=[], item=Order)
+    mix: Mix = _spec("mix", "record", "limits `chipcalc mix` applies to every order", default={}, item=Mix)
     file: str = ""
     ranges: tuple[tuple[str, Any], ...] = ()
     """Uncertain inputs, `(path, Uncertain)` in USD and fractions: collapsed to a point here."""
@@ -397,45 +436,3 @@ def specs(cls: type) -> Mapping[str, tuple[str, Spec]]:
     """
     return MappingProxyType({f.metadata["spec"].key: (f.name, f.metadata["spec"])
                              for f in fields(cls) if "spec" in f.metadata})
-
-
-@dataclass(frozen=True)
-class MixRule:
-    """A policy limit on the share of an order's demand that a set of chips may meet (a quota, a cap)."""
-
-    name: str = text("name", "defaults to rule-1, rule-2, ...")
-    chips: tuple[str, ...]
-    """The keys of the chips the rule counts, at least one. No `Spec` yet: a list of chip keys is a
-    kind of value the loader does not read so far (see `Mix`)."""
-    min_share: float | None = rate(
-        "min_share", "the least share of the demand (effective TFLOP/s) these chips must meet",
-        default=None, low=0.0, high=1.0,
-    )
-    max_share: float | None = rate(
-        "max_share", "the largest share of the demand (effective TFLOP/s) these chips may meet",
-        default=None, low=0.0, high=1.0,
-    )
-    source: str | None = text("source", SOURCE_DOC)
-
-
-@dataclass(frozen=True)
-class Mix:
-    """The limits `chipcalc mix` applies to every order, besides each chip's supply.
-
-    Not yet a section of `Scenario`: the analysis takes it as an argument until the loader reads
-    `mix:` (MODEL.md, fleet mix).
-    """
-
-    power_limit_mw: float | None = number(
-        "power_limit_mw",
-        "facility power (power_w x pue) the buyer can supply, MW; unlimited when absent",
-        default=None, **POSITIVE,
-    )
-    capex_limit_usd: float | None = money(
-        "capex_limit",
-        "hardware spend (buyer price + host cost) the buyer can make; unlimited when absent",
-        default=None, **POSITIVE,
-    )
-    rules: tuple[MixRule, ...] = _spec(
-        "rules", "list", "limits on the share of the demand a set of chips meets", default=[], item=MixRule
-    )

@@ -127,8 +127,11 @@ class _Builder:
             return {"type": "string", "format": "date"}
         if spec.kind == Kind.SHARE_OR_MONEY:  # a share in its range, or a positive amount of money
             money = Spec(spec.key, Kind.MONEY, spec.doc, low=0.0, low_open=True)
-            self.defs["share_or_money"] = {"anyOf": [self.numeric(spec, Kind.RATE), self.numeric(money, Kind.MONEY)]}
+            self.defs["share_or_money"] = {"anyOf": [self.numeric(spec, Kind.RATE),
+                                                     self.numeric(money, Kind.MONEY)]}
             return {"$ref": "#/$defs/share_or_money"}
+        if spec.kind == Kind.KEYS:  # whether each names an entry only validate checks
+            return {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": KEY_PATTERN}}
         if spec.numeric:
             return self.numeric(spec, spec.kind)
         return {"type": ["string", "number"], "pattern": TEXT_PATTERN}

@@ -12,6 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from .safe import quoted
+
 SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 CURRENCY_SYMBOLS = {"$": "USD", "¥": "CNY", "￥": "CNY"}
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
@@ -96,9 +98,10 @@ def parse_rate(value: object) -> float:
     if isinstance(value, str) and value.strip().endswith("%"):
         text = value.strip()[:-1].strip()
         try:
-            return parse_number(text) / 100
+            percent = parse_number(text)
         except ValueError:
-            raise ValueError(f"must be a rate such as 25% or 0.25 (got {value!r})") from None
+            raise ValueError(f"must be a rate such as 25% or 0.25 (got {describe(value)})") from None
+        return checked_number(percent / 100, value)  # 1e-9% is 1e-11: too small, as 1e-11 is
     try:
         return parse_number(value)
     except ValueError:
@@ -150,7 +153,8 @@ def split_range(value: str) -> tuple[str, str] | None:
 
 
 def describe(value: object) -> str:
-    """A value as a message quotes it: strings quoted, YAML words for the rest."""
+    """A value as a message quotes it: strings quoted (escaped, and cut to `safe.MAX_QUOTED`
+    characters: a message names a value, it does not publish a file), YAML words for the rest."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -163,7 +167,7 @@ def describe(value: object) -> str:
         return "a set"
     if isinstance(value, bytes):  # YAML's !!binary
         return "binary data"
-    return repr(value) if isinstance(value, str) else str(value)
+    return quoted(value) if isinstance(value, str) else str(value)
 
 
 # Formatting, for tables and messages ------------------------------------
@@ -213,3 +217,8 @@ def human_rate(value: float | None) -> str:
     if percent == round(percent):
         return f"{percent:.0f}%"
     return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"
+
+
+def key_list(keys: list[str]) -> str:
+    """A list of keys (a mix rule's chips) as a file writes it: `[ascend_910c, mlu590]`."""
+    return "[" + ", ".join(map(str, keys)) + "]"

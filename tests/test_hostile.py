@@ -154,7 +154,7 @@ HOSTILE_EXPECTED = {
     # ... and through the message about an unknown key.
     "escape-in-key.yaml": [
         "tests/invalid/hostile/escape-in-key.yaml:5:1: \\x1b[31mred\\nline: unknown key; valid keys: name, title, "
-        "description, extends, assumptions, workload, chips, platforms, orders",
+        "description, extends, assumptions, workload, chips, platforms, orders, mix",
     ],
     # A !!set was shown as Python prints it, in an order that changes from run to run.
     "set-tag.yaml": [
@@ -586,8 +586,10 @@ def test_extends_an_endless_device(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text("extends: /dev/zero\nchips: {h200: {price: 1, tflops: {bf16: 1}}}\n", encoding="utf-8")
     result, seconds, _ = measured("compare", str(path))
-    assert (result.exit_code, result.stderr) == (
-        2, "/dev/zero: is more than 10 MiB; a scenario file may be at most 10 MiB\n")
+    # A parent must be a scenario file inside the child's place (issue 13): a device is refused unread.
+    assert (result.exit_code, result.stderr) == (2, f"{path}:1:10: extends: /dev/zero is outside the directory "
+                                                 "of the extending file or the current directory: a parent must "
+                                                 "be a scenario file inside it\n")
     assert seconds < 10
 
 

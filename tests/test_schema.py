@@ -22,7 +22,7 @@ import yaml
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
-from chipcalc.scenario import Assumptions, Chip, Kind, Order, Platform, Spec, specs
+from chipcalc.scenario import Assumptions, Chip, Kind, Mix, MixRule, Order, Platform, Spec, specs
 from chipcalc.schema import scenario_schema
 
 from .conftest import ROOT, SCENARIOS
@@ -84,9 +84,10 @@ BASE: dict[str, Any] = {
     "chips": {"a": {"price": "30k", "tflops": {"bf16": 989}}},
     "platforms": {"p": {"migration_cost": "1M"}},
     "orders": [{"chip": "a", "units": "400k"}],
+    "mix": {"rules": [{"chips": ["a"], "min_share": 0, "max_share": "100%"}]},  # every share valid
 }
 SECTIONS = {Assumptions: ("assumptions",), Chip: ("chips", "a"), Platform: ("platforms", "p"),
-            Order: ("orders", 0)}
+            Order: ("orders", 0), Mix: ("mix",), MixRule: ("mix", "rules", 0)}
 
 GAPS = {
     # what the schema cannot check -> how the README's schema section names it
@@ -97,9 +98,10 @@ GAPS = {
     "reference": "an order's chip",
     "platform": "a chip's platform",
     "names": "order names must be unique",
+    "shares": "a mix rule gives `min_share` or `max_share`",
     "extends": "`extends`",
 }
-REFERENCES = {(Chip, "platform"): "platform", (Order, "chip"): "reference"}
+REFERENCES = {(Chip, "platform"): "platform", (Order, "chip"): "reference", (MixRule, "chips"): "reference"}
 """Text keys that name another entry: the schema cannot check that it exists."""
 STRICTER = {"date": "YYYY-MM-DD"}
 """What the loader accepts and the schema refuses -> how the README names it."""
@@ -166,6 +168,9 @@ def other_values(spec: Spec, reference: str | None) -> Iterator[tuple[Any, str |
         yield "20260115", "date"
     elif spec.kind == Kind.CHOICE:
         yield from ((v, None) for v in (*spec.choices, "bf61", 16))
+    elif spec.kind == Kind.KEYS:
+        yield from ((v, None) for v in (["a"], ["a", "a"], [], "a", [5], ["a b"], [["a"]], {"a": 1}))
+        yield ["b"], reference
     elif spec.kind == Kind.NUMBERS:
         name = spec.choices[0] if spec.choices else "EUR"
         yield from ((v, None) for v in ({name: 5}, {name: "5k"}, {name: -1}, {name: "0"}, {"bad": 5},
@@ -209,7 +214,7 @@ def corpus() -> list[Case]:
 def section_cases() -> list[Case]:
     chip = BASE["chips"]["a"]
     cases = [Case(f"{key}={value!r}", {**BASE, key: value})
-             for key in ("assumptions", "chips", "platforms", "orders") for value in (None, {}, [], 5)]
+             for key in ("assumptions", "chips", "platforms", "orders", "mix") for value in (None, {}, [], 5)]
     cases += [Case(f"chips.a.-{key}", {**BASE, "chips": {"a": {k: v for k, v in chip.items() if k != key}}})
               for key in chip]
     cases += [
@@ -238,6 +243,12 @@ def reference_cases() -> list[Case]:
         Case("two orders of one name", {**BASE, "orders": [{**order, "name": "x"}, {**order, "name": "x"}]},
              "names"),
         Case("money in a currency fx lacks", with_value(("chips", "a"), "price", "5 GBP"), "currency"),
+        Case("a mix rule with neither share", {**BASE, "mix": {"rules": [{"chips": ["a"]}]}}, "shares"),
+        Case("a mix rule's min_share above its max_share",
+             {**BASE, "mix": {"rules": [{"chips": ["a"], "min_share": "60%", "max_share": "50%"}]}}, "shares"),
+        Case("two mix rules of one name", {**BASE, "mix": {"rules": [
+            {"name": "x", "chips": ["a"], "max_share": 1}, {"name": "x", "chips": ["a"], "max_share": 1}]}},
+             "names"),
         Case("extends a partial chip", {"extends": "parent.yaml", "chips": {"a": {"levy_rate": "10%"}}}),
         Case("extends with no chips", {"extends": "parent.yaml", "chips": {}}),
         Case("extends, out of range", {"extends": "parent.yaml", "chips": {"a": {"levy_rate": "100%"}}}),

@@ -30,6 +30,11 @@ class InputChange:
     new_where: str | None
 
 
+GATED_TEXT = ("cheapest", "feasible", "binding")
+"""Text outcomes whose change fails `--max-change`: the cheapest option, and a mix's feasibility and
+binding limits."""
+
+
 @dataclass(frozen=True)
 class OutcomeChange:
     """One outcome that moved: `where` names the order and option, `field` the compare JSON field."""
@@ -61,8 +66,8 @@ class OutcomeChange:
 
     def exceeds(self, limit: float) -> bool:
         """Whether this change breaks `--max-change limit` (CLI.md, CI gates)."""
-        if self.kind == "text":
-            return self.field.endswith(("reason", "pays")) or self.field == "cheapest"
+        if self.kind == "text":  # a mix that becomes infeasible, or is held by other limits, too
+            return self.field.endswith(("reason", "pays")) or self.field in GATED_TEXT
         if self.kind == "fraction":
             return abs(self.delta) > limit
         if self.old == 0:

@@ -68,6 +68,8 @@ class _Context:
     terms: dict[str, Term | None] = field(default_factory=dict)
     totals: dict[str, Callable[[], Term]] = field(default_factory=dict)
     """Terms that depend on the order as a whole (T_a, n_c, T_c)."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The chip of each other tag than a and c: a mix numbers its chips 1, 2, ..."""
 
     def chip_terms(self, key: str, tag: str) -> dict[str, Callable[[], Term]]:
         """The per-chip terms of chip `key`, their symbols suffixed with `tag` (a or c)."""
@@ -173,7 +175,7 @@ class _Context:
             self.terms[symbol] = self.order_term(symbol)
             return
         name, _, tag = symbol.rpartition("_")
-        key = self.order.order.chip if tag == "a" else self.chip_c
+        key = self.tags.get(tag) or (self.order.order.chip if tag == "a" else self.chip_c)
         self.terms[symbol] = None  # reserve the place: terms list in the order first needed
         self.terms[symbol] = self.chip_terms(key, tag)[symbol]()
 
@@ -226,7 +228,8 @@ _ORDER = {
     "levy_usd": ("n_a × L_a", ["n_a", "L_a"]),
     "vendor_net_usd": ("n_a × (b_a − L_a)", ["n_a", "b_a", "L_a"]),
 }
-METRICS = tuple(dict.fromkeys([*_ORDER, *_OPTION]))
+MIX_METRICS = ("mix.tco_usd", "mix.levy_usd", "mix.capex_usd", "mix.migration_usd")
+METRICS = tuple(dict.fromkeys([*_ORDER, *_OPTION, *MIX_METRICS]))
 
 
 def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
@@ -240,6 +243,12 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
     if not result.orders:
         raise UsageError(f"{scenario.file} has no orders to explain {metric} for")
     order = result.orders[order_index(scenario, order_name)]
+    if metric in MIX_METRICS:
+        if chip is not None:
+            raise UsageError(f"{metric} is a figure of the whole mix: leave out --chip")
+        return _explain_mix(result, order, metric)
+    if chip is not None and metric not in _OPTION:  # spend_usd, demand_tflops, vendor_net_usd
+        raise UsageError(f"{metric} is a figure of the order, not of an option: explain it without --chip")
     per_order = chip is None and metric in _ORDER
     option = None if per_order else _pick_option(order, metric, chip, result)
     context = _Context(scenario, result, order, option.chip if option else order.order.chip)
@@ -301,3 +310,47 @@ def _value(order: OrderResult, option: Option | None, metric: str,
         breakeven = getattr(option.breakeven, metric.split(".", 1)[1])
         return breakeven.value, breakeven.reason
     return getattr(option, metric), None
+
+
+def _explain_mix(result: ScenarioResult, order: OrderResult, metric: str) -> Explanation:
+    """A figure of the order's fleet mix as the sum of its chips' terms (MODEL.md, fleet mix): chip i
+    of the mix is tagged i, its units x_i come from the solver, every other term from the chip."""
+    from .mix import optimal_mix  # scipy loads only when a mix is explained
+
+    index = result.orders.index(order)
+    mix = optimal_mix(result, index, result.scenario.mix)
+    context = _Context(result.scenario, result, order, order.order.chip,
+                       tags={str(i): chip.chip for i, chip in enumerate(mix.chips, start=1)})
+    tags = list(context.tags)
+    first_on_platform: dict[str, str] = {}  # platform -> the tag whose M stands for its migration
+    for tag in tags:
+        chip = result.chips[context.tags[tag]]
+        if chip.migration_usd > 0:
+            first_on_platform.setdefault(chip.chip.platform, tag)
+    migration = [f"M_{tag}" for tag in first_on_platform.values()]
+    per_chip = {"mix.tco_usd": ("x_{0} × k_{0}", ["k"]), "mix.levy_usd": ("x_{0} × L_{0}", ["L"]),
+                "mix.capex_usd": ("x_{0} × (b_{0} + h_{0})", ["b", "h"]), "mix.migration_usd": (None, [])}
+    pattern, needs = per_chip[metric]
+    parts = [pattern.format(tag) for tag in tags] if pattern else []
+    if metric in ("mix.tco_usd", "mix.migration_usd"):
+        parts += migration
+    for tag, used in zip(tags, mix.chips):
+        if pattern:
+            context.terms[f"x_{tag}"] = None  # reserve the place before its own needs
+            context.terms[f"x_{tag}"] = context.derived(
+                f"x_{tag}", f"units of {used.chip} in the mix", f"share of demand {used.share_of_demand:.6g}"
+                " × D / e_{tag}, the share from the fleet-mix LP".replace("{tag}", tag), used.units, "number",
+                ["D", f"e_{tag}"])
+        for need in needs:
+            context.need(f"{need}_{tag}")
+    for symbol in migration if metric in ("mix.tco_usd", "mix.migration_usd") else []:
+        context.need(symbol)
+    name = metric.split(".", 1)[1]
+    chips = ", ".join(f"{tag} = {key}" for tag, key in context.tags.items())
+    formula = f"{name} = " + (" + ".join(parts) or "0 (no platform migrated to)") + (
+        f"; chips {chips}" if chips else "")
+    reason = None
+    if not mix.feasible:
+        formula, reason = f"{name} = sum over the mix's chips", "no mix meets the demand within the limits"
+    return Explanation(metric, result.scenario.name, order.order.name, None, getattr(mix, name), reason,
+                       formula, tuple(t for t in context.terms.values() if t is not None))

@@ -77,6 +77,28 @@ class MixResult:
     binding: tuple[MixLimit, ...]
 
 
+@dataclass(frozen=True)
+class FleetMixes:
+    """Every order's cheapest fleet in one evaluated scenario, within its `mix:` limits."""
+
+    result: ScenarioResult
+    mixes: tuple[MixResult, ...]
+
+
+def fleet_mixes(result: ScenarioResult) -> FleetMixes:
+    """The optimal mix of every order of `result`, within supply and the scenario's `mix:` section."""
+    return FleetMixes(result, tuple(optimal_mix(result, index, result.scenario.mix)
+                                    for index in range(len(result.orders))))
+
+
+def mix_applies(result: ScenarioResult) -> bool:
+    """Whether a mix says more than `compare`: the scenario sets limits, or some option is short of
+    supply. Otherwise the mix is the cheapest option alone, and reports, summaries and diffs leave it out."""
+    limits = result.scenario.mix
+    limited = limits.power_limit_mw is not None or limits.capex_limit_usd is not None or bool(limits.rules)
+    return limited or any(not option.feasible for order in result.orders for option in order.options)
+
+
 def optimal_mix(result: ScenarioResult, order_index: int, limits: Mix) -> MixResult:
     """The cheapest fleet for order `order_index` of an evaluated scenario, within supply and `limits`.
 

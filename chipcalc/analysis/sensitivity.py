@@ -74,16 +74,27 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     def metric_at(path: str, value: float) -> float:
         return float(order_options(with_values(scenario, {path: value}), order)[chosen][metric])
 
+    moved = [(path, spec, value) for path, spec, value in numeric_inputs(scenario) if value != 0]
+    _check_size(len(moved), len(scenario.chips))
     swings = []
-    for path, spec, value in numeric_inputs(scenario):
-        if value == 0:
-            continue
+    for path, spec, value in moved:
         low_value, high_value = sorted(clamp(spec, value * share) for share in (1 - swing, 1 + swing))
         swings.append(Swing(path, float(value), low_value, high_value,
                             metric_at(path, low_value), metric_at(path, high_value)))
     swings.sort(key=lambda s: (-s.width, s.path))
     base = float(base_options[chosen][metric])
     return Tornado(target.name, chosen, metric, float(swing), base, tuple(swings))
+
+
+MAX_RUNS = 100_000
+"""The most inputs times chips a tornado costs: every input moved down and up re-costs every chip of
+the order, so the work grows with the square of the chips (400 aliased chips took minutes)."""
+
+
+def _check_size(inputs: int, chips: int) -> None:
+    if inputs * chips > MAX_RUNS:
+        raise UsageError(f"sensitivity would move {inputs:,} inputs and re-cost {chips:,} chips for each, "
+                         f"more than {MAX_RUNS:,} in all: run it on a scenario with fewer chips")
 
 
 def clamp(spec: Spec, value: float) -> float:

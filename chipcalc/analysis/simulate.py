@@ -33,6 +33,9 @@ PERCENTILES = tuple(float(p) for p in range(1, 100))
 """Every whole percentile: P5, P50 and P95 are reported, all of them drawn (`--plot`)."""
 SUMMARY_PROBABILITIES = np.linspace(0.0, 1.0, 10_001)
 """Where each chunk's distribution is sampled for its summary (rank error ~ 1 / 20,000)."""
+MAX_SAMPLES = 100_000_000
+"""The most samples a run takes: ten times the largest the benchmarks measure (a few minutes). More
+gives no information a billion would add, and a CI job given `-n 1e9` must not run for hours."""
 MAX_SUMMARIES = 64
 """Pending summaries per metric before they are merged into one, which bounds memory for any sample count."""
 
@@ -117,6 +120,9 @@ def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: in
                          "nothing to sample; write a range such as price: 28k to 36k")
     if not _is_whole(samples) or samples < 1:
         raise UsageError(f"samples must be a whole number of at least 1, e.g. 100000 (got {samples!r})")
+    if samples > MAX_SAMPLES:
+        raise UsageError(f"samples: at most {MAX_SAMPLES:,} (got {samples:,}); percentiles are stable "
+                         "long before that")
     if not _is_whole(seed) or seed < 0:
         raise UsageError(f"seed must be a whole number of 0 or more (got {seed!r})")
     if not _is_whole(chunk_size) or chunk_size < 1:

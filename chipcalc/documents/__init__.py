@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import ScenarioResult
 from ..scenario import Scenario
-from . import cashflow, checks, chips, compare, whatif
+from . import cashflow, checks, chips, compare, mix, whatif
 from .base import SCHEMA_VERSION, Analysis, Document, FileCheck, Row, View
 
 __all__ = ["SCHEMA_VERSION", "VIEWS", "Analysis", "Command", "Document", "FileCheck", "Row", "View",
@@ -34,6 +34,7 @@ class Command(Enum):
     TORNADO = "tornado"
     SIMULATION = "simulation"
     CASHFLOW = "cashflow"
+    MIX = "mix"
 
 
 VIEWS: dict[Command, View[Any]] = {
@@ -49,21 +50,26 @@ VIEWS: dict[Command, View[Any]] = {
     Command.TORNADO: whatif.TORNADO,
     Command.SIMULATION: whatif.SIMULATION,
     Command.CASHFLOW: cashflow.CASHFLOW,
+    Command.MIX: mix.MIX,
 }
 
 
 def document(result: object, scenario: Scenario | None = None) -> Document:
     """The JSON-ready dict the CLI prints for `result`: a `ScenarioResult` (or a list of them) gives
-    compare's document, a `Diff` diff's; a goal seek, sweep, tornado, simulation or explanation
-    needs the `scenario` it was run on (or comes as an `Analysis`). TypeError for anything else."""
+    compare's document, a `Diff` diff's, `FleetMixes` (`analysis.mix.fleet_mixes`) mix's; a goal seek,
+    sweep, tornado, simulation or explanation needs the `scenario` it was run on (or comes as an
+    `Analysis`). TypeError for anything else."""
     if isinstance(result, ScenarioResult):
         return compare.compare_document([result])
     if isinstance(result, (list, tuple)) and result and all(isinstance(r, ScenarioResult) for r in result):
         return compare.compare_document(result)
     from ..analysis.diff import Diff  # the analyses load only when their results are asked about
+    from ..analysis.mix import FleetMixes
 
     if isinstance(result, Diff):
         return checks.diff_document(result)
+    if isinstance(result, FleetMixes):
+        return mix.mix_document([result])
     if not isinstance(result, Analysis):
         if scenario is None:
             raise TypeError(f"chipcalc.document needs the scenario a {type(result).__name__} was run on, "

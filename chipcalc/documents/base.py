@@ -25,12 +25,13 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class View(Generic[R]):
     """A command's machine output: its JSON document and its CSV rows. `json_text` and `csv_text`,
-    where given, write the text directly (a sweep of a million points is streamed, not built)."""
+    where given, write the text directly, in pieces (a sweep of ten million points is streamed, not
+    built: its memory stays bounded)."""
 
     document: Callable[[R], Document]
     rows: Callable[[R], list[Row]]
-    json_text: Callable[[R], str] | None = None
-    csv_text: Callable[[R], str] | None = None
+    json_text: Callable[[R], Iterable[str]] | None = None
+    csv_text: Callable[[R], Iterable[str]] | None = None
     columns: tuple[str, ...] = ()
     """The CSV header when there are no rows to take it from (CLI.md: a header even then)."""
 

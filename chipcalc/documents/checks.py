@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import Problem
+from ..values import key_list
 from .base import SCHEMA_VERSION, Analysis, Document, FileCheck, Row, View
 
 if TYPE_CHECKING:  # diff builds its outcomes from these documents: import its types for checking only
@@ -53,9 +54,13 @@ def diff_document(diff: Diff) -> Document:
 
 
 def diff_rows(diff: Diff) -> list[Row]:
-    """CSV: one row per change, inputs first, told apart by `kind`."""
-    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": c.old,
-             "new": c.new, "delta": None, "relative": None} for c in diff.inputs]
+    """CSV: one row per change, inputs first, told apart by `kind`; a list of keys in one cell, as a file
+    writes it (`[a, b]`)."""
+    def cell(value: object) -> object:
+        return key_list(value) if isinstance(value, list) else value
+
+    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": cell(c.old),
+             "new": cell(c.new), "delta": None, "relative": None} for c in diff.inputs]
     rows += [{"kind": "outcome", "where": c.where, "field": c.field, "old": c.old, "new": c.new,
               "delta": c.delta, "relative": c.relative} for c in diff.outcomes]
     return rows

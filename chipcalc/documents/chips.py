@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..analysis.mix import fleet_mixes, mix_applies
 from ..model import ChipFigures, ScenarioResult
 from .base import SCHEMA_VERSION, Document, Row, View, scenarios_document
 from .compare import compare_document, totals_document
+from .mix import mix_order_document
 
 
 def chip_document(f: ChipFigures) -> Document:
@@ -74,11 +76,13 @@ def levy_rows(results: Sequence[ScenarioResult]) -> list[Row]:
 
 
 def report_document(result: ScenarioResult) -> Document:
-    """One scenario's JSON report: its comparison, description and chips."""
+    """One scenario's JSON report: its comparison, description and chips, and each order's fleet mix
+    as `mix` gives it where the Markdown report has that section (`null` otherwise)."""
     (chips,) = chips_document([result])["scenarios"]
     (compared,) = compare_document([result])["scenarios"]
+    mixes = [mix_order_document(mix) for mix in fleet_mixes(result).mixes] if mix_applies(result) else None
     return {"schema_version": SCHEMA_VERSION, **compared, "description": result.scenario.description,
-            "chips": chips["chips"]}
+            "chips": chips["chips"], "mix": mixes}
 
 
 CHIPS: View[Sequence[ScenarioResult]] = View(chips_document, chips_rows)

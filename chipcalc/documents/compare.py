@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 from ..model import Breakeven, LevyTotal, Option, OrderResult, ScenarioResult
 from .base import Document, Row, View, flatten, scenarios_document
+from .mix import mix_outcomes
 
 BREAKEVEN_FIELDS = ("demand_tflops", "levy_rate", "migration_cost_usd", "price_usd", "utilization")
 
@@ -111,7 +112,8 @@ BREAKEVENS: View[Sequence[ScenarioResult]] = View(breakevens_document, breakeven
 
 
 def outcomes(result: ScenarioResult) -> dict[tuple[str, str], Any]:
-    """Every outcome of a result by (where, field): totals, orders and their options."""
+    """Every outcome of a result by (where, field): totals, orders and their options, and each order's
+    fleet mix where it says more than the options do (`mix.mix_outcomes`)."""
     flat: dict[tuple[str, str], Any] = {}
     totals = totals_document(result)
     for field in ("spend_usd", "levy_usd", "vendor_net_usd"):
@@ -124,6 +126,7 @@ def outcomes(result: ScenarioResult) -> dict[tuple[str, str], Any]:
         flat[(where, "cheapest")] = order.cheapest.chip
         for option in document["options"]:
             _flatten(option, f"{where}, option {option['chip']}", "", flat)
+    flat.update(mix_outcomes(result))
     return flat
 
 

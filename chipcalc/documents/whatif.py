@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..safe import csv_text, json_safe
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
 
 if TYPE_CHECKING:  # numpy comes with the analyses; a compare run never loads it
+    import numpy as np
+
     from ..analysis.sensitivity import Tornado
     from ..analysis.simulate import Simulation, Stats
     from ..analysis.solve import Seek
@@ -55,40 +58,60 @@ def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tu
     columns = {path: grid for path, grid in zip(sweep.paths, grids)}
     if sweep.values:
         columns.update({chip: np.broadcast_to(values, shape) for chip, values in sweep.values.items()})
-    else:
-        columns["cheapest"] = np.broadcast_to(sweep.cheapest, shape)
-    names = [json.dumps(chip) if quote else chip for chip in sweep.chips]
-    flat = {name: np.ravel(column) for name, column in columns.items()}
-    for name, column in flat.items():
-        if name != "cheapest" and not np.all(np.isfinite(column)):
-            raise ValueError(f"a sweep gave a value of {name} that is not finite")  # a bug, never output
-    yield list(columns)
-    total = len(next(iter(flat.values())))
+    names = np.array([json.dumps(chip) if quote else csv_text(chip) for chip in sweep.chips], dtype=object)
+    texts = {name: _distinct_texts(np.ravel(column), name) for name, column in columns.items()}
+    if not sweep.values:
+        texts["cheapest"] = (names, np.ravel(np.broadcast_to(sweep.cheapest, shape)))
+    yield list(texts)
+    total = int(np.prod(shape))
     for start in range(0, total, BLOCK_ROWS):
-        block = []
-        for name, column in flat.items():
-            part = column[start:start + BLOCK_ROWS].tolist()
-            block.append([names[i] for i in part] if name == "cheapest" else list(map(repr, part)))
-        yield zip(*block)  # repr is what json writes for a float
+        yield zip(*(distinct[index[start:start + BLOCK_ROWS]].tolist() for distinct, index in texts.values()))
+
+
+def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the text of each distinct value, each point's index into it): a grid of a million points
+    holds far fewer distinct numbers (an input's own values, a figure that depends on one input
+    only), and formatting a float costs far more than sorting it. Values are told apart by their
+    bits, so 0.0 and -0.0 keep their own text."""
+    import numpy as np
+
+    if not np.all(np.isfinite(column)):
+        raise ValueError(f"a sweep gave a value of {name} that is not finite")  # a bug, never output
+    bits, index = np.unique(column.view(np.int64), return_inverse=True)
+    return np.array(list(map(repr, bits.view(np.float64).tolist())), dtype=object), index  # repr: json's text
+
+
+def sweep_json_pieces(run: Analysis[Sweep]) -> Iterator[str]:
+    """The sweep's JSON in pieces, one point per line, written column-wise (a million points in
+    seconds, not minutes) and a block of rows at a time, so that memory stays bounded whatever the
+    grid. The head is dumped as JSON and closed by hand before the points are written."""
+    import json
+
+    head = json_safe(json.dumps(_sweep_head(run), indent=2, ensure_ascii=False))
+    blocks = _sweep_blocks(run.result, quote=True)
+    template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
+    yield head.removesuffix("\n}") + ',\n  "points": [\n'
+    separator = ""
+    for block in blocks:
+        text = ",\n".join(template % row for row in block)
+        if text:
+            yield separator + text
+            separator = ",\n"
+    yield "\n  ]\n}\n"
 
 
 def sweep_json(run: Analysis[Sweep]) -> str:
-    """The sweep's JSON, one point per line, written column-wise: a million points in seconds, not
-    minutes. The head is dumped as JSON and closed by hand before the points are written."""
-    import json
-
-    head = json.dumps(_sweep_head(run), indent=2, ensure_ascii=False)
-    blocks = _sweep_blocks(run.result, quote=True)
-    template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
-    points = ",\n".join(",\n".join(template % row for row in block) for block in blocks)
-    return head.removesuffix("\n}") + ',\n  "points": [\n' + points + "\n  ]\n}\n"
+    """The sweep's JSON as one text (the library's; the CLI writes `sweep_json_pieces` as they come)."""
+    return "".join(sweep_json_pieces(run))
 
 
-def sweep_csv(run: Analysis[Sweep]) -> str:
-    """CSV: one row per grid point (a chip's key needs no quoting: letters, digits, _ and -)."""
+def sweep_csv(run: Analysis[Sweep]) -> Iterator[str]:
+    """CSV in pieces: one row per grid point, a block at a time. A path is letters, digits, `.`, `_`
+    and `[]`; a chip's key may start with `-` (a formula to a spreadsheet), hence `safe.csv_text`."""
     blocks = _sweep_blocks(run.result, quote=False)
-    header = ",".join(next(blocks))
-    return header + "\n" + "".join("".join(",".join(row) + "\n" for row in block) for block in blocks)
+    yield ",".join(csv_text(name) for name in next(blocks)) + "\n"
+    for block in blocks:
+        yield "".join(",".join(row) + "\n" for row in block)
 
 
 def sweep_rows(run: Analysis[Sweep]) -> list[Row]:
@@ -146,6 +169,7 @@ def simulation_rows(run: Analysis[Simulation]) -> list[Row]:
 
 
 SEEK: View[Analysis[Seek]] = View(seek_document, seek_rows)
-SWEEP: View[Analysis[Sweep]] = View(sweep_document, sweep_rows, json_text=sweep_json, csv_text=sweep_csv)
+SWEEP: View[Analysis[Sweep]] = View(sweep_document, sweep_rows, json_text=sweep_json_pieces,
+                                    csv_text=sweep_csv)
 TORNADO: View[Analysis[Tornado]] = View(tornado_document, tornado_rows)
 SIMULATION: View[Analysis[Simulation]] = View(simulation_document, simulation_rows)

@@ -23,13 +23,15 @@ from ..errors import Problem, ScenarioError, UsageError
 from ..paths import spec_at, value_at
 from ..scenario import Kind, Scenario, specs
 from .convert import Converter
-from .crosschecks import check_chips, check_orders
+from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
+                          check_unique_names)
 from .marks import MDict, parse_yaml
 from .overrides import apply_sets
 from .sources import FileSource, Source, Trees, check_root
 from .validate import Problems, Validator
 
-__all__ = ["ScenarioLoader", "build_scenario", "load_scenario", "parse_input"]
+__all__ = ["ScenarioLoader", "build_scenario", "check_report_names", "check_unique_names", "load_scenario",
+           "parse_input"]
 
 DEFAULT_NAME = "h200-2026"
 DEFAULT_LABEL = f"(built-in {DEFAULT_NAME}.yaml)"
@@ -63,11 +65,16 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
     validator = Validator(problems, converter)
     values = validator.record(Scenario, tree, "")  # a mapping: check_root saw to it
     assert values is not None
+    if isinstance(values["name"], str):  # a name written (or set); the file's stem is checked by `report`
+        check_name(values["name"], tree.marks["name"], problems)
     values["name"] = values["name"] or stem
     chips, platforms, assumptions = values["chips"] or {}, values["platforms"] or {}, values["assumptions"]
     if assumptions is not None:
         check_chips(chips, platforms, assumptions, tree, problems)
     values["orders"] = check_orders(values["orders"] or (), chips, tree, problems)
+    check_size(len(chips), len(values["orders"]), tree, problems)
+    if values["mix"] is not None:
+        values["mix"] = check_mix(values["mix"], chips, tree, problems)
     if problems:
         raise ScenarioError(sorted(problems, key=_problem_order))
     return Scenario(**values, file=label, ranges=tuple(validator.ranges), origins=validator.origins,

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 
 from ..errors import Problem, ScenarioError, UsageError
-from .sources import decode
+from .sources import SCENARIO_SUFFIXES, decode
 
 
 def _git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -66,6 +66,13 @@ class GitSource:
 
     def parent(self, ref: str, extends: str) -> str:
         return posixpath.normpath(posixpath.join(posixpath.dirname(ref), extends))
+
+    def refusal(self, ref: str, parent: str) -> str | None:
+        """A revision holds only the repository's files (`git show` reads nothing else); a parent
+        must still be a scenario file."""
+        if not parent.lower().endswith(SCENARIO_SUFFIXES) or parent.startswith("../"):
+            return "is not a scenario file of the repository: a parent must be a .yaml or .yml file in it"
+        return None
 
 
 def split_revision(argument: str) -> tuple[str, str] | None:

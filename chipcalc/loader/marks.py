@@ -2,7 +2,7 @@
 
 The only module that parses YAML. It owns the marking libyaml loader (merge keys, duplicate keys,
 the alias-expansion bound, lenient integers and dates), the messages for text that is not valid
-YAML, and `printable`, which keeps text from a file from reaching the terminal as control codes.
+YAML.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import yaml
 
 from ..errors import Problem, ScenarioError
 from ..paths import join
+from ..safe import printable, quoted
 from ..scenario import Mark
 
 MAX_VALUES = 100_000
 """A scenario holds hundreds of values; more, after expanding YAML aliases, is an attack or a mistake."""
-
-_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
 
 Tree = object
 """What YAML holds: an MDict, an MList, or a plain scalar (str, int, float, bool, date, None)."""
@@ -121,6 +120,18 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         result.size = size
         return result
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Tree:
+        """A node's value; a core tag given a value it cannot take (`!!float .`, `!!bool maybe`,
+        `!!int _`) is a located error, never PyYAML's own IndexError, KeyError or ValueError."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            shown = quoted(node.value) if isinstance(node.value, str) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} is not a valid {printable(tag)}: write the value without the tag",
+                node.start_mark) from None
+
     def construct_lenient_int(self, node: yaml.ScalarNode) -> int | str:
         """An integer, or its text when Python refuses that many digits, for validation to report."""
         try:
@@ -168,12 +179,6 @@ def parse_yaml(text: str, label: str) -> Tree:
     if duplicates:
         raise ScenarioError(duplicates)
     return tree
-
-
-def printable(text: str) -> str:
-    """`text` with line breaks and control characters escaped (`\\n`): a problem stays on its line, and a key
-    or value from a file cannot send codes to the terminal."""
-    return text.translate(_ESCAPES)
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, text: str, label: str) -> Problem:

@@ -1,19 +1,24 @@
 """Where scenario trees come from: files on disk (or a git revision, `git.py`), read safely, with
 each file's `extends` chain laid under it.
 
-It owns the file rules (size limit, UTF-8, no binary), the `Source` interface a loader reads
-through, and `merge`, the one definition of how a child scenario overrides its parent.
+It owns the file rules (size limit, UTF-8, no binary; which files a parent may be), the `Source`
+interface a loader reads through, and `merge`, the one definition of how a child scenario
+overrides its parent.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import Problem, ScenarioError
+from ..fileio import note_input
+from ..safe import printable
 from ..values import describe
-from .marks import MDict, MList, Tree, mdict, parse_yaml, printable
+from .marks import MDict, MList, Tree, mdict, parse_yaml
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Scenario files are small; a larger file is a mistake, not a scenario."""
@@ -78,12 +83,62 @@ class Source(Protocol):
     def parent(self, ref: str, extends: str) -> str:
         """The ref of the parent that `ref`'s `extends: EXTENDS` names."""
 
+    def refusal(self, ref: str, parent: str) -> str | None:
+        """Why `parent` may not be read as `ref`'s parent (it is no scenario file, or is outside
+        `ref`'s place), or None when it may."""
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def parent_refusal(child: str, parent: str) -> str | None:
+    """Why the file `parent` may not be read as the parent of the file `child`, or None.
+
+    `extends` comes from a file that may come from a pull request, and chipcalc runs in CI next to
+    the runner's secrets: a parent must be a scenario file (a regular file ending in .yaml or .yml)
+    in the place of the child's, which is, after resolving symlinks, the git work tree that holds
+    the child or, for a child in no repository, the child's own directory or the current one.
+    Nothing is opened before this says yes, so a FIFO or a terminal cannot hang the run."""
+    real = os.path.realpath(parent)
+    home = os.path.dirname(os.path.realpath(child))
+    top = _work_tree(home)
+    places = [top] if top else [home, os.path.realpath(os.getcwd())]
+    if not any(os.path.commonpath([real, place]) == place for place in places):
+        where = ("the git work tree " + top if top else
+                 "the directory of the extending file or the current directory")
+        return f"is outside {printable(where)}: a parent must be a scenario file inside it"
+    if os.path.isdir(real):
+        return None  # reading says so: "is a directory, not a scenario file"
+    if not parent.lower().endswith(SCENARIO_SUFFIXES) or not real.lower().endswith(SCENARIO_SUFFIXES):
+        return "is not a scenario file: a parent must be a .yaml or .yml file"
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a device or a FIFO): a parent must be a scenario file"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _work_tree(directory: str) -> str | None:
+    """The top of the git work tree holding `directory` (a real path), found by its `.git` without
+    running git; None outside any repository."""
+    for folder in (directory, *Path(directory).parents):
+        if os.path.exists(os.path.join(folder, ".git")):
+            return str(folder)
+    return None
+
 
 class FileSource:
     """Scenario files on disk, named by their paths as the user wrote them."""
 
     def read(self, ref: str) -> str:
+        note_input(ref)  # -o may not replace it
         return read_text(Path(ref), ref)
+
+    def refusal(self, ref: str, parent: str) -> str | None:
+        return parent_refusal(ref, parent)
 
     def exists(self, ref: str) -> bool:
         return os.path.exists(ref)
@@ -144,6 +199,10 @@ class Trees:
         if not self.source.exists(parent):
             missing = f"parent scenario {self.source.label(parent)} does not exist"
             raise ScenarioError([Problem(where, "extends", printable(missing))])
+        refused = self.source.refusal(ref, parent)
+        if refused:
+            shown = printable(self.source.label(parent))
+            raise ScenarioError([Problem(where, "extends", f"{shown} {refused}")])
         try:
             parent_tree = self.resolve(parent, (*chain, ref))
         except ScenarioError as error:

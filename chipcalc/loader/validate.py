@@ -57,6 +57,7 @@ class Validator:
             Kind.NUMBERS: self.numbers, Kind.NUMBER: self.numeric, Kind.RATE: self.numeric,
             Kind.MONEY: self.numeric, Kind.SHARE_OR_MONEY: self.numeric, Kind.DATE: self.date,
             Kind.TEXT: self.text, Kind.CHOICE: self.text,
+            Kind.KEYS: self.keys,
         }
 
     def record(self, cls: type, node: Tree, path: str, mark: Mark | None = None,
@@ -134,6 +135,25 @@ class Validator:
             self.origins[sub] = raw.marks[index]
             values = self.record(spec.item, node, sub, raw.marks[index])
             result.append(None if values is None else spec.item(**values))
+        return tuple(result)
+
+    def keys(self, spec: Spec, raw: Tree, path: str, mark: Mark) -> tuple[str, ...]:
+        """A non-empty list of keys of other entries (a mix rule's chips); whether each names an entry
+        is a cross-check (`crosschecks`), made once every section is read."""
+        if not isinstance(raw, list) or not raw:
+            self.problems.add(mark, path, "must list at least one key, e.g. [ascend_910c, mlu590]"
+                              if isinstance(raw, list) else
+                              f"must be a list of keys, e.g. [ascend_910c, mlu590] (got {describe(raw)})")
+            return ()
+        result = []
+        for index, item in enumerate(raw):
+            sub = f"{path}[{index}]"
+            if not isinstance(item, str) or not _KEY.match(item):
+                self.problems.add(raw.marks[index], sub, "must be a key (letters, digits, '_' and '-'; "
+                                  f"got {describe(item)})")
+                continue
+            self.origins[sub] = raw.marks[index]
+            result.append(item)
         return tuple(result)
 
     def numbers(self, spec: Spec, raw: Tree, path: str, mark: Mark) -> dict[str, float]:

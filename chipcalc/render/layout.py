@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..kinds import Display
-from ..values import human_money, human_number, human_rate
+from ..safe import printable
+from ..values import human_money, human_number, human_rate, key_list
 
 MONEY, RATE, NUMBER, COUNT, TEXT = Display.MONEY, Display.RATE, Display.NUMBER, Display.COUNT, Display.TEXT
 
@@ -48,12 +49,21 @@ class Section:
     """Free text from the scenario, shown as written."""
 
 
+class Lines(tuple[str, ...]):
+    """A cell of several lines (an input's path, then where it was set). Every other text cell is one
+    line: a newline inside it is shown escaped, so text from a file cannot forge a row."""
+
+
 def show(value: Any, kind: Display) -> str:
-    """A raw value as a person reads it in a table."""
+    """A raw value as a person reads it in a table; text escaped as `safe.printable` says."""
     if value is None:
         return "-"
+    if isinstance(value, Lines):
+        return "\n".join(printable(line) for line in value)
     if isinstance(value, str):
-        return value
+        return printable(value)
+    if isinstance(value, list):  # a list of keys (a mix rule's chips)
+        return key_list(value)
     if kind == MONEY:
         return human_money(value)
     if kind == RATE:

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+from ..safe import markdown_fenced, markdown_inline
 from .layout import Section, Table, cells
 
 
 def render_markdown(sections: list[Section], title: str | None = None) -> str:
-    parts = [f"# {title}\n"] if title else []
+    parts = [f"# {markdown_inline(title)}\n"] if title else []
     for section in sections:
-        parts.append(f"## {_escape(section.heading)}\n")
+        parts.append(f"## {markdown_inline(section.heading)}\n")
         if section.description:
-            parts.append("```text\n" + section.description + "\n```\n")
+            parts.append(markdown_fenced(section.description))
         if section.lines:
-            parts.append("\n".join(f"- {_escape(line)}" for line in section.lines) + "\n")
+            parts.append("\n".join(f"- {markdown_inline(line)}" for line in section.lines) + "\n")
         for table in section.tables:
             parts.append(_table(table))
     return "\n".join(parts)
 
 
 def _table(table: Table) -> str:
-    lines = [f"### {_escape(table.title)}\n"] if table.title else []
+    lines = [f"### {markdown_inline(table.title)}\n"] if table.title else []
     headers = (c.header.replace("-\n", "").replace("\n", " ") for c in table.columns)
-    lines.append("| " + " | ".join(_escape(h) or " " for h in headers) + " |")
+    lines.append("| " + " | ".join(markdown_inline(h) or " " for h in headers) + " |")
     lines.append("|" + "|".join("---:" if c.right_aligned else "---" for c in table.columns) + "|")
     for row in cells(table):
-        lines.append("| " + " | ".join(_escape(cell) for cell in row) + " |")
+        lines.append("| " + " | ".join(markdown_inline(cell.replace("\n", " ")) for cell in row) + " |")
     if table.notes:
         lines.append("")
-        lines.extend(f"{_escape(note)}  " for note in table.notes)
+        lines.extend(f"{markdown_inline(note)}  " for note in table.notes)
     return "\n".join(lines) + "\n"
 
-
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("\n", " ")

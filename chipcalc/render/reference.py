@@ -18,6 +18,7 @@ KIND_WORDS = {
     "rate": "rate",
     "money": "money",
     "share_or_money": "rate or money",
+    "keys": "list of keys",
     "numbers": "mapping",
     "record": "section",
     "records": "mapping of sections",
@@ -27,12 +28,18 @@ KIND_WORDS = {
 
 def format_reference() -> str:
     """Markdown tables: one per section of a scenario file, a row per key."""
-    parts = [_section_table("top level", Scenario, "The scenario file.")]
-    for key, (_, spec) in specs(Scenario).items():
+    return "\n".join([_section_table("top level", Scenario, "The scenario file."), *_nested(Scenario, "")])
+
+
+def _nested(cls: type, prefix: str) -> list[str]:
+    """The tables of the sections inside `cls` (`mix.rules[i]` inside `mix`), each after its parent's."""
+    parts = []
+    for key, (_, spec) in specs(cls).items():
         if spec.item is not None:
-            where = {"record": f"`{key}:`", "records": f"`{key}.<key>:`", "list": f"`{key}[i]:`"}[spec.kind]
-            parts.append(_section_table(where, spec.item))
-    return "\n".join(parts)
+            path = f"{prefix}{key}"
+            where = {"record": path, "records": f"{path}.<key>", "list": f"{path}[i]"}[spec.kind]
+            parts += [_section_table(f"`{where}:`", spec.item), *_nested(spec.item, f"{where}.")]
+    return parts
 
 
 def _section_table(where: str, cls: type, about: str = "") -> str:

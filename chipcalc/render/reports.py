@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from ..documents import SCHEMA_VERSION
 from ..documents.chips import report_document
-from ..errors import UsageError
+from ..loader import check_report_names
 from ..model import ScenarioResult
+from ..safe import markdown_inline
 from ..values import human_money, human_rate
 from .json_csv import render_json
 from .markdown import render_markdown
@@ -18,13 +19,7 @@ from .sections.chips import report_sections
 def report_files(results: list[ScenarioResult], fmt: str) -> dict[str, str]:
     """{file name: content} for every scenario and the index; `fmt` is markdown or json."""
     extension = "json" if fmt == "json" else "md"
-    names: dict[str, str] = {}
-    for result in results:
-        name = result.scenario.name
-        if name in names:
-            raise UsageError(f"two scenarios are named '{name}' ({names[name]} and {result.scenario.file}): "
-                             "give one a different `name:`")
-        names[name] = result.scenario.file
+    check_report_names([result.scenario for result in results])  # each report's file name is its name
     files = {}
     for result in results:
         if extension == "json":
@@ -50,7 +45,7 @@ def _index(results: list[ScenarioResult], extension: str) -> str:
             {"name": r.scenario.name, "title": r.scenario.title, "file": r.scenario.file,
              "report": f"{r.scenario.name}.json", "verdict": verdict(r)} for r in results]})
     lines = ["# chipcalc reports", "", "| scenario | title | verdict |", "|---|---|---|"]
-    for r in results:
-        title = (r.scenario.title or "").replace("|", "\\|")
-        lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {title} | {verdict(r)} |")
+    for r in results:  # a name is a plain file stem (the loader checks it), so it needs no escaping as a link
+        cells = (markdown_inline(r.scenario.title or ""), markdown_inline(verdict(r)))
+        lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"

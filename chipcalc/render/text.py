@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+from ..safe import no_command, printable, printable_block
 from .layout import Section, Table, cells
 
 GAP = 2
@@ -18,15 +19,15 @@ GAP = 2
 def render_text(sections: list[Section], width: int = 80) -> str:
     parts: list[str] = []
     for section in sections:
-        parts.append(section.heading)
+        parts.append(printable(section.heading))
         if section.description:
-            parts.append(section.description)
-        parts.extend(_wrapped(line, width) for line in section.lines)
+            parts.append(printable_block(section.description))
+        parts.extend(_wrapped(printable(line), width) for line in section.lines)
         for table in section.tables:
             parts.append("")
             parts.append(_table(table, width))
         parts.append("")
-    return "\n".join(parts) + "\n"
+    return "\n".join(no_command(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
 def _wrapped(text: str, width: int) -> str:
@@ -34,7 +35,7 @@ def _wrapped(text: str, width: int) -> str:
 
 
 def _table(table: Table, width: int) -> str:
-    headers = [column.header.split("\n") for column in table.columns]
+    headers = [[printable(line) for line in column.header.split("\n")] for column in table.columns]
     rows = [[cell.split("\n") for cell in row] for row in cells(table)]
     widths = [max([len(line) for line in header] + [len(line) for row in rows for line in row[i]])
               for i, header in enumerate(headers)]
@@ -45,7 +46,7 @@ def _table(table: Table, width: int) -> str:
         for i in folding:
             widths[i] = min(widths[i], room)
             rows = [row[:i] + [_fold(row[i], room)] + row[i + 1:] for row in rows]
-    lines = [table.title] if table.title else []
+    lines = [printable(table.title)] if table.title else []
     height = max(len(header) for header in headers)
     # Headers of several lines sit on the bottom line, as a column of numbers reads upwards.
     padded = [[""] * (height - len(header)) + header for header in headers]
@@ -54,7 +55,7 @@ def _table(table: Table, width: int) -> str:
     for row in rows:
         for k in range(max(len(cell) for cell in row)):
             lines.append(_line([cell[k] if k < len(cell) else "" for cell in row], widths, table))
-    lines.extend(_wrapped(note, width) for note in table.notes)
+    lines.extend(_wrapped(printable(note), width) for note in table.notes)
     return "\n".join(lines)
 
 

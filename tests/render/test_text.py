@@ -15,7 +15,7 @@ def prices() -> Table:
 def test_a_section_with_a_table() -> None:
     text = render_text([Section("Head", ["line one"], [prices()], "desc")])
     assert text == ("Head\n"
-                    "desc\n"
+                    "> desc\n"  # free text from a file, set apart (safe.printable_block)
                     "line one\n"
                     "\n"
                     "Prices\n"

@@ -1,5 +1,5 @@
 """What each command shows a person: `Section`s of `Table`s built from its typed result, by
-command family (compare, chips, what-if, checks). `SECTIONS` registers each `Command`'s."""
+command family (compare, chips, what-if, checks, mix). `SECTIONS` registers each `Command`'s."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .cashflow import cashflow_sections
 from .checks import diff_sections, explain_sections, validate_sections
 from .chips import chips_sections, levy_sections
 from .compare import breakevens_sections, compare_sections
+from .mix import mix_sections
 from .whatif import seek_sections, simulation_sections, sweep_sections, tornado_sections
 
 SECTIONS: dict[Command, Callable[[Any], list[Section]]] = {
@@ -26,4 +27,5 @@ SECTIONS: dict[Command, Callable[[Any], list[Section]]] = {
     Command.TORNADO: tornado_sections,
     Command.SIMULATION: simulation_sections,
     Command.CASHFLOW: cashflow_sections,
+    Command.MIX: mix_sections,
 }

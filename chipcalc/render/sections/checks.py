@@ -8,7 +8,7 @@ from ...documents import Analysis, FileCheck
 from ...documents.checks import where_from
 from ...kinds import Display, kind_of
 from ...values import human_money, human_number, human_rate
-from ..layout import NUMBER, Column, Section, Table, show
+from ..layout import NUMBER, Column, Lines, Section, Table, show
 
 if TYPE_CHECKING:
     from ...analysis.diff import Diff, OutcomeChange
@@ -94,7 +94,7 @@ def _term_tables(terms: Sequence[Term], scenario_file: str) -> tuple[Table, Tabl
         if t.formula:
             derived.rows.append([t.symbol, value, t.formula])
         else:
-            inputs.rows.append([t.symbol, value, f"{t.path}\n  {where_from(t, scenario_file)}"])
+            inputs.rows.append([t.symbol, value, Lines((t.path, f"  {where_from(t, scenario_file)}"))])
             if t.source:  # a chip's or platform's source once, under its key; an order's under its path
                 owner = t.path.rsplit(".", 1)[0] if t.path.startswith(("chips.", "platforms.")) else t.path
                 sources.setdefault(t.source, owner)

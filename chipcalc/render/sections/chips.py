@@ -8,6 +8,7 @@ from ...values import human_money, human_number, human_rate
 from ..layout import COUNT, NUMBER, Column, Section, Table
 from .common import SummaryRow, description, scenario_lines, scenario_section, summary_section
 from .compare import compare_tables, levy_summary
+from .mix import report_mix_section
 
 
 def chips_sections(results: list[ScenarioResult]) -> list[Section]:
@@ -88,14 +89,17 @@ def levy_table(r: ScenarioResult) -> Table:
 
 
 def report_sections(result: ScenarioResult) -> list[Section]:
-    """One scenario's full report: assumptions with sources, chips, comparisons, breakevens, levy.
+    """One scenario's full report: assumptions with sources, chips, comparisons, breakevens, the fleet
+    mix (when some option is short of supply or the scenario sets mix limits), levy.
     Each section is built with its own heading: the report reuses the commands' tables, not their
     sections."""
     scenario = result.scenario
     head = Section(f"Scenario {scenario.name}", scenario_lines(scenario), _scenario_tables(result),
                    description(scenario))
+    mix = report_mix_section(result)
     return [head, Section("Chips", [], chip_tables(result)),
-            Section("Comparison", [], compare_tables(result)), Section("Levy", [], [levy_table(result)])]
+            Section("Comparison", [], compare_tables(result)), *([mix] if mix else []),
+            Section("Levy", [], [levy_table(result)])]
 
 
 def _scenario_tables(result: ScenarioResult) -> list[Table]:

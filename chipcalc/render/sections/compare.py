@@ -6,7 +6,9 @@ from ...kinds import Display, kind_of
 from ...model import Breakeven, Option, OrderResult, ScenarioResult
 from ...values import human_money, human_number, human_rate
 from ..layout import COUNT, MONEY, RATE, TEXT, Column, Section, Table
+from ...analysis.mix import mix_applies
 from .common import ORDER_MARK, SHORT_MARK, SummaryRow, scenario_section, summary_section
+from .mix import mix_summary
 
 
 def compare_sections(results: list[ScenarioResult]) -> list[Section]:
@@ -15,8 +17,10 @@ def compare_sections(results: list[ScenarioResult]) -> list[Section]:
         sections.append(scenario_section(result.scenario, compare_tables(result)))
         if not result.orders:
             sections[-1].lines.append("no orders: add an order to compare the chips as options")
-    if len(results) > 1:
-        sections.append(summary_section(results, _compare_summary))
+    if len(results) > 1:  # with a mix in any scenario, every scenario's, so that the rows line up
+        mixed = any(mix_applies(result) for result in results)
+        sections.append(summary_section(
+            results, lambda result: _compare_summary(result) + (mix_summary(result) if mixed else [])))
     return sections
 
 

@@ -1,0 +1,178 @@
+"""What every command shares: the error boundary, the scenario loaders, the output (stdout, `-o
+FILE`, the consoles) and the option types. No arithmetic here.
+
+Results go to stdout (or `-o FILE`, written atomically); messages and errors go to stderr.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import ChipcalcError, ScenarioError
+from ..fileio import write_atomic
+from ..render import OutputFormat
+from ..safe import printable_lines
+
+if TYPE_CHECKING:
+    from ..documents import Command
+    from ..model import ScenarioResult
+    from ..render.layout import Section
+
+state = {"debug": False}
+"""Set by the root group's --debug: the error boundary then lets tracebacks through."""
+
+ScenarioArgs = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="SCENARIO", help="Scenario files; the built-in scenario when none is given.",
+                   show_default=False),
+]
+ScenarioArg = Annotated[str | None, typer.Argument(metavar="SCENARIO", show_default=False,
+                                                   help="A scenario file (the built-in one when omitted).")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="PATH=VALUE", show_default=False,
+                 help="Override a value, as if written in every scenario: chips.h200.levy_rate=30%. Repeatable."),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", "-f", show_default=False,
+                 help="Output format: table (the default), json, csv or markdown; -o FILE.json etc. also choose it."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                 help="Write the result to FILE (.json, .csv, .md pick the format) instead of stdout."),
+]
+
+OrderOption = Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
+                                                 help="The order (default: the first).")]
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Turn a user's mistake into its message on stderr and an exit code; never a traceback."""
+    try:
+        yield
+    except ChipcalcError as error:
+        if state["debug"]:
+            raise
+        prefix = "" if isinstance(error, ScenarioError) else "error: "
+        sys.stderr.write(f"{prefix}{printable_lines(str(error))}\n")  # no file's text reaches stderr raw
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise typer.Exit(130) from None
+
+
+def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
+    """Load and evaluate every scenario, reporting the problems of all files at once."""
+    from ..loader import ScenarioLoader, check_unique_names
+    from ..model import evaluate
+
+    loader = ScenarioLoader()
+    results, problems = [], []
+    for path in paths or [None]:
+        try:
+            results.append(evaluate(loader.load(path, sets or ())))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    check_unique_names([result.scenario for result in results])
+    return results
+
+
+def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:
+    """Render `results` as the command `view` shows them (its JSON and CSV from `documents.VIEWS`,
+    its tables from `render.sections`) to stdout or `output`."""
+    from ..documents import VIEWS  # here, not at the top: --version and --help need none of the model
+
+    shown = VIEWS[view]
+    fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+    if fmt is OutputFormat.json:
+        from ..render.json_csv import render_json
+
+        text = shown.json_text(results) if shown.json_text else render_json(shown.document(results))
+    elif fmt is OutputFormat.csv:
+        from ..render.json_csv import render_csv
+
+        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results), shown.columns)
+    elif fmt is OutputFormat.markdown:
+        from ..render.markdown import render_markdown
+
+        text = render_markdown(_sections(results, view))
+    else:
+        text = None
+    if output is not None:
+        write_atomic(output, text if text is not None else _table_text(_sections(results, view)))
+        sys.stderr.write(f"wrote {output}\n")
+    elif text is not None:
+        for piece in [text] if isinstance(text, str) else text:  # a sweep's JSON comes in pieces
+            sys.stdout.write(piece)
+    else:
+        _print_table(_sections(results, view))
+
+
+def _sections(results: Any, view: "Command") -> "list[Section]":
+    """What `view` shows a person (`render.sections.SECTIONS`); JSON and CSV runs never load it."""
+    from ..render.sections import SECTIONS
+
+    return SECTIONS[view](results)
+
+
+def _print_table(sections: "list[Section]") -> None:
+    """On a terminal (or with FORCE_COLOR), rich tables with colour; in a pipe, plain text."""
+    if not (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
+        sys.stdout.write(_table_text(sections))
+        return
+    from rich.console import Console
+
+    from ..render.terminal import render_table
+
+    console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
+    console.print(render_table(sections))
+
+
+def _table_text(sections: "list[Section]") -> str:
+    from ..render.text import render_text
+
+    try:
+        width = int(os.environ.get("COLUMNS", "80"))
+    except ValueError:
+        width = 80
+    return render_text(sections, width)
+
+
+
+Function = TypeVar("Function", bound=Callable[..., None])
+
+
+def command(family: typer.Typer) -> Callable[[Function], Function]:
+    """Register a command in its family's app with its docstring as the help: paragraphs joined
+    for the terminal to wrap, and the whole first one as the summary `chipcalc -h` lists (click
+    would otherwise cut it at 45 characters)."""
+    def register(function: Function) -> Function:
+        help_text = _unwrapped(function.__doc__ or "")
+        family.command(name=function.__name__, help=help_text,
+                       short_help=help_text.split("\n\n")[0])(function)
+        return function
+
+    return register
+
+
+def _unwrapped(docstring: str) -> str:
+    """A docstring as help: paragraphs joined into single lines for the terminal to wrap; example
+    lines (indented) kept as they are."""
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(docstring).split("\n\n"):
+        lines = paragraph.splitlines()
+        paragraphs.append("\n".join(lines) if lines[0].startswith(" ") else " ".join(lines))
+    return "\n\n".join(paragraphs)
+

@@ -1,0 +1,196 @@
+"""Commands about scenario files as a whole: report, diff (a CI gate too), explain."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import ExitCode, UsageError
+from ..fileio import temporary_files, write_atomic
+from ..render import OutputFormat
+from ..safe import printable
+from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
+                     emit, error_boundary, load_all)
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+app = typer.Typer()
+
+
+@command(app)
+def report(
+    scenarios: ScenarioArgs = None,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="The report directory.",
+                                      show_default=False)] = ...,  # type: ignore[assignment]
+    set_: SetOption = None,
+    format_: Annotated[OutputFormat, typer.Option("--format", "-f", help="markdown or json reports.")]
+    = OutputFormat.markdown,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 when a report on disk is "
+                                        "missing, stale or orphaned.")] = False,
+) -> None:
+    """Write one report per scenario and an index.md linking them, each with a one-line verdict.
+
+    A report has the scenario's title and description, its assumptions, platforms and orders
+    with their sources and dates, the chip tables, the comparison and breakevens of every
+    order, the levy totals and any collapsed ranges. Files are written whole or not at all,
+    and are byte-identical for identical input, so reports can be committed and checked in CI.
+
+    Examples:
+
+      chipcalc report scenarios/*.yaml --out reports
+
+      chipcalc report scenarios/*.yaml --out reports --check
+    """
+    from ..render.reports import report_files
+
+    with error_boundary():
+        if format_ not in (OutputFormat.markdown, OutputFormat.json):
+            raise UsageError(f"report --format takes markdown or json, not {format_.value}")
+        files = report_files(load_all(scenarios, set_), format_.value)
+        if check:
+            problems = _stale_reports(out, files)
+            if problems:
+                command = " ".join(["chipcalc report", *(scenarios or []), "--out", str(out)]
+                                   + (["-f", "json"] if format_ is OutputFormat.json else []))
+                sys.stderr.write("".join(f"{line}\n" for line in problems) + f"update them with: {command}\n")
+                raise typer.Exit(ExitCode.CHECK_FAILED)
+            sys.stderr.write(f"{len(files)} reports in {out} are up to date\n")
+            return
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create {out}: {error.strerror or error}") from None
+        for name, text in files.items():
+            write_atomic(out / name, text)
+        sys.stderr.write(f"wrote {len(files)} reports to {out}\n")
+
+
+def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
+    """What `report --check` reports: files missing, different, or not made by any scenario."""
+    problems = []
+    for name, text in files.items():
+        path = out / name
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif path.read_bytes() != text.encode("utf-8"):
+            problems.append(f"{path}: stale (differs from what the scenarios give now)")
+    suffix = Path(next(iter(files))).suffix
+    if out.is_dir():
+        for path in sorted(out.glob(f"*{suffix}")):
+            if path.name not in files:
+                problems.append(f"{path}: orphaned (no scenario gives it; delete it)")
+        # what a killed write left: SIGKILL cannot be caught, so only a check can find it
+        for path in sorted({p for name in files for p in temporary_files(out, name)}):
+            problems.append(f"{path}: a temporary file left by an interrupted report (delete it)")
+    return [printable(problem) for problem in problems]
+
+
+@command(app)
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A scenario file, or REV:PATH at a git revision.",
+                                       show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="A scenario file, or REV:PATH at a git revision.",
+                                       show_default=False)],
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+    fail_on_change: Annotated[bool, typer.Option("--fail-on-change",
+                                                 help="Exit 1 when anything changed.")] = False,
+    max_change: Annotated[str | None, typer.Option(
+        "--max-change", metavar="RATE", show_default=False,
+        help="Exit 1 when an outcome moves by more than RATE (5%): money and quantities relative to "
+             "their old value, fractions in absolute points; or when the cheapest option or a "
+             "breakeven's reason changes.")] = None,
+) -> None:
+    """What changed between two scenarios, inputs and outcomes; only what changed is listed.
+
+    OLD and NEW are files or git revisions (`HEAD~1:scenarios/base.yaml`); a scenario read at a
+    revision resolves its `extends` at that revision. As a CI gate, `--fail-on-change` or
+    `--max-change 5%` exit 1 with a summary on stderr.
+
+    Examples:
+
+      chipcalc diff scenarios/h200-2026.yaml scenarios/subsidy-lapses.yaml
+
+      chipcalc diff main:scenarios/h200-2026.yaml scenarios/h200-2026.yaml -f markdown
+
+      chipcalc diff HEAD~1:scenarios/h200-2026.yaml scenarios/h200-2026.yaml --max-change 5%
+    """
+    from ..analysis.diff import diff_results
+    from ..documents import Command
+    from ..documents.compare import outcomes
+    from ..model import evaluate
+    from ..render.sections.checks import show_outcome
+    from ..values import parse_rate
+
+    with error_boundary():
+        limit = None
+        if max_change is not None:
+            try:
+                limit = parse_rate(max_change)
+            except ValueError as error:
+                raise UsageError(f"--max-change {error}") from None
+        before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
+        changes = diff_results(before, after, outcomes)
+        emit(changes, format_, output, view=Command.DIFF)
+        if fail_on_change and changes.changed:
+            sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
+            raise typer.Exit(ExitCode.CHECK_FAILED)
+        if limit is not None:
+            breaking = [c for c in changes.outcomes if c.exceeds(limit)]
+            if breaking:
+                sys.stderr.write(f"{len(breaking)} outcome{'s' if len(breaking) > 1 else ''} moved more than "
+                                 f"{max_change}:\n")
+                sys.stderr.write("".join(f"  {c.where}: {c.field} {show_outcome(c.old, c.field)} -> "
+                                         f"{show_outcome(c.new, c.field)}\n" for c in breaking))
+                raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+def load_reference(argument: str, sets: list[str] | None) -> "Scenario":
+    """A scenario from a file, or from `REV:PATH` at a git revision."""
+    from ..loader.git import GitSource, split_revision
+    from ..loader import ScenarioLoader
+
+    at_revision = split_revision(argument)
+    if at_revision is None:
+        return ScenarioLoader().load(argument, sets or ())
+    source = GitSource.open(at_revision[0])
+    return ScenarioLoader(source).load(source.path(at_revision[1]), sets or ())
+
+
+@command(app)
+def explain(
+    scenario: ScenarioArg = None,
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
+                                          "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
+    order: OrderOption = None,
+    chip: Annotated[str | None, typer.Option("--chip", metavar="CHIP", show_default=False,
+                                             help="The option (default: the order's chip; for a breakeven, "
+                                                  "the cheapest other option).")] = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """How one number was computed: its formula, each term's value, and where each input came from.
+
+    Every input is traced to the file and line that set it (or an inherited parent, `--set`, or a
+    default) with its `source:`. METRIC is a field of the compare JSON; per-order fields (spend_usd,
+    levy_usd, ...) are explained for the order unless --chip names an option.
+
+    Examples:
+
+      chipcalc explain scenarios/h200-2026.yaml tco_usd --chip ascend_910c
+
+      chipcalc explain scenarios/levy-passed-through.yaml breakeven.levy_rate
+
+      chipcalc explain scenarios/article-check.yaml levy_usd --order h20-same-spend
+    """
+    from ..analysis.explain import explain as explain_metric
+    from ..documents import Analysis, Command
+
+    with error_boundary():
+        (result,) = load_all([scenario] if scenario else None, set_)
+        explanation = Analysis(explain_metric(result, metric, order, chip), result.scenario)
+        emit(explanation, format_, output, view=Command.EXPLAIN)

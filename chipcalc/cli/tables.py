@@ -1,0 +1,168 @@
+"""The scenario's own tables and checks: compare, chips, levy, mix, validate, and the schema of its files."""
+
+import sys
+
+import typer
+
+from ..errors import ExitCode, Problem, ScenarioError
+from ..fileio import write_atomic
+from ..render import OutputFormat
+from .common import (FormatOption, OutputOption, ScenarioArgs, SetOption, command, emit, error_boundary,
+                     load_all)
+
+app = typer.Typer()
+
+
+@command(app)
+def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+            output: OutputOption = None) -> None:
+    """Compare every chip as an option for each order's demand: cost, levy, breakevens.
+
+    For each order, every chip in the scenario is costed as a way to buy the same effective
+    compute: units, capex, levy, energy, migration, total cost of ownership (TCO), cost per
+    effective PFLOP/s and the breakevens at which switching pays. Options are listed cheapest
+    first; the order's own chip is marked *. Several scenarios get a side-by-side summary.
+
+    Examples:
+
+      chipcalc compare scenarios/h200-2026.yaml
+
+      chipcalc compare scenarios/levy-absorbed.yaml scenarios/levy-passed-through.yaml
+
+      chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
+    """
+    from ..documents import Command
+
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, view=Command.COMPARE)
+
+
+@command(app)
+def chips(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+          output: OutputOption = None) -> None:
+    """The chip table: prices with the levy, effective TFLOP/s, compute per dollar, TPP.
+
+    Throughput is dense (no sparsity) at the scenario's precision, so chips compare like
+    for like.
+
+    Examples:
+
+      chipcalc chips scenarios/article-check.yaml
+
+      chipcalc chips -f csv -o chips.csv
+    """
+    from ..documents import Command
+
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, view=Command.CHIPS)
+
+
+@command(app)
+def levy(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+         output: OutputOption = None) -> None:
+    """Spend, levy paid and vendor net revenue per order, per chip and in total.
+
+    Examples:
+
+      chipcalc levy scenarios/article-check.yaml
+
+      chipcalc levy scenarios/h200-2026.yaml --set assumptions.levy_pass_through=100%
+    """
+    from ..documents import Command
+
+    with error_boundary():
+        emit(load_all(scenarios, set_), format_, output, view=Command.LEVY)
+
+
+@command(app)
+def mix(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+        output: OutputOption = None) -> None:
+    """The cheapest fleet of several chips for each order, within supply and the scenario's mix: limits.
+
+    For each order, the units of each chip that meet its effective compute at the lowest TCO,
+    within every chip's supply_units and the scenario's mix: section (power_limit_mw,
+    capex_limit, share rules such as a domestic quota), paying each platform's migration once
+    if any chip on it is used. Shows each chip's units, share, capex, levy and TCO, the mix's
+    TCO, levy paid to the US and migration, vs the order's chip alone, and the limits that
+    bind with what one more unit of each would save; or, when no mix fits, the largest demand
+    the limits allow and what stops it. Solved exactly by HiGHS (scipy).
+
+    Examples:
+
+      chipcalc mix scenarios/h200-2026.yaml
+
+      chipcalc mix scenarios/domestic-quota.yaml -f markdown
+
+      chipcalc mix scenarios/h20-2025.yaml --set chips.ascend_910c.supply_units=60k -f json | jq .
+    """
+    from ..analysis.mix import fleet_mixes
+    from ..documents import Command
+
+    with error_boundary():
+        emit([fleet_mixes(result) for result in load_all(scenarios, set_)], format_, output, view=Command.MIX)
+
+
+@command(app)
+def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
+             output: OutputOption = None) -> None:
+    """Check scenario files: every problem as FILE:LINE:COL: PATH: message.
+
+    Prints nothing but a summary (on stderr) when all files are valid; exits 1 when any is
+    invalid, 2 when a file cannot be read at all.
+
+    Examples:
+
+      chipcalc validate scenarios/*.yaml
+
+      chipcalc validate scenarios/*.yaml -f json
+    """
+    from ..documents import Command, FileCheck
+    from ..loader import ScenarioLoader
+
+    with error_boundary():
+        loader = ScenarioLoader()
+        checked: list[tuple[str, list[Problem]]] = []
+        for path in scenarios or [None]:
+            try:
+                loader.load(path, set_ or ())
+                checked.append((path or "(built-in)", []))
+            except ScenarioError as error:
+                if error.unreadable:
+                    raise
+                checked.append((path or "(built-in)", error.problems))
+        invalid = [file for file, problems in checked if problems]
+        fmt = format_ or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+        if fmt is OutputFormat.table and output is None:
+            sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
+        else:
+            emit([FileCheck(file, tuple(problems)) for file, problems in checked], fmt, output,
+                 view=Command.VALIDATE)
+        count = len(checked)
+        if invalid:
+            sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
+            raise typer.Exit(ExitCode.CHECK_FAILED)
+        sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
+
+@command(app)
+def schema(output: OutputOption = None) -> None:
+    """Print the JSON Schema (draft 2020-12) of scenario files, for editors and CI.
+
+    It is generated from the same definitions the loader validates with. Point an editor at
+    it with a first line `# yaml-language-server: $schema=scenario.schema.json`.
+
+    Examples:
+
+      chipcalc schema -o scenario.schema.json
+
+      check-jsonschema --schemafile scenario.schema.json scenarios/*.yaml
+    """
+    from ..render.json_csv import render_json
+    from ..schema import scenario_schema
+
+    with error_boundary():
+        text = render_json(scenario_schema())
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            sys.stderr.write(f"wrote {output}\n")

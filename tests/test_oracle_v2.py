@@ -103,9 +103,11 @@ class Writer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
-    def money(self, low: float, high: float) -> tuple[object, float]:
+    def money(self, low: float, high: float, currency: bool = False) -> tuple[object, float]:
+        """An amount as a file may write it; with `currency`, never a bare number (a levy base
+        written bare is a share, SCENARIO.md)."""
         usd = self.rng.uniform(low, high)
-        style = self.rng.randrange(4)
+        style = self.rng.randrange(1 if currency else 0, 4)
         if style == 0:
             return usd, usd
         if style == 1:
@@ -190,7 +192,7 @@ def random_chip(pick: Writer, v2: bool, bandwidth_needed: bool) -> tuple[dict, d
     file_c["price"], plain_c["price"] = pick.money(5e3, 4e4)
     file_c["levy_rate"], plain_c["levy_rate"] = pick.rate(0, 0.4) if rng.random() < 0.7 else (0.0, 0.0)
     if v2 and rng.random() < 0.4:
-        file_c["levy_base"], plain_c["levy_base_usd"] = pick.money(5e3, 3e4)
+        file_c["levy_base"], plain_c["levy_base_usd"] = pick.money(5e3, 3e4, currency=True)
     else:
         file_c["levy_base"], plain_c["levy_base"] = pick.rate(0.3, 1)
     file_c["utilization"], plain_c["utilization"] = pick.rate(0.2, 0.9)

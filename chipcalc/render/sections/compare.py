@@ -64,16 +64,16 @@ def _options_table(order: OrderResult) -> Table:
     return table
 
 
-BREAKEVEN_COLUMNS = (("demand (TFLOP/s)", "demand_tflops"), ("levy rate", "levy_rate"),
-                     ("migration", "migration_cost_usd"), ("list price", "price_usd"),
-                     ("utilization", "utilization"))
+BREAKEVEN_COLUMNS = (("demand\nTFLOP/s", "demand_tflops"), ("levy\nrate", "levy_rate"),
+                     ("migration", "migration_cost_usd"), ("list\nprice", "price_usd"),
+                     ("utili-\nzation", "utilization"), ("life-\ntime", "lifetime_years"))
 """The breakeven table's columns: header and the breakeven's field."""
 
 
-def _breakeven_cell(b: Breakeven, kind: Display) -> str:
+def _breakeven_cell(b: Breakeven, kind: Display, unit: str = "") -> str:
     if b.value is None:
         return {"not passed through": "not passed"}.get(b.reason, b.reason or "-")
-    shown = {MONEY: human_money, RATE: human_rate}.get(kind, human_number)(b.value)
+    shown = {MONEY: human_money, RATE: human_rate}.get(kind, human_number)(b.value) + unit
     if b.pays:
         shown = f"{b.pays} {shown}"
     return f"({shown})" if b.reason == "out of range" else shown
@@ -86,12 +86,14 @@ def breakeven_table(order: OrderResult) -> Table:
                   title=f"Breakevens of switching from {order.order.chip}")
     for o in order.options:
         if o.breakeven is not None:
-            table.rows.append([o.chip] + [_breakeven_cell(getattr(o.breakeven, name), kind)
+            table.rows.append([o.chip] + [_breakeven_cell(getattr(o.breakeven, name), kind,
+                                                          " y" if name == "lifetime_years" else "")
                                           for (_, name), kind in zip(BREAKEVEN_COLUMNS, kinds)])
     table.notes.append(
         "Each value makes the option cost the same as the order's chip, all else fixed; "
         "(value): outside the input's valid range. Levy rate: the order chip's; "
-        "not passed: the levy does not reach buyers at 0% pass-through."
+        "not passed: the levy does not reach buyers at 0% pass-through. Lifetime: the service "
+        "life in years after (or before) which switching pays back."
     )
     return table
 

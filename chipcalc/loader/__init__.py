@@ -66,7 +66,7 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
     values["name"] = values["name"] or stem
     chips, platforms, assumptions = values["chips"] or {}, values["platforms"] or {}, values["assumptions"]
     if assumptions is not None:
-        check_chips(chips, platforms, assumptions, tree, problems)
+        check_chips(chips, platforms, assumptions, tree, problems, values.get("workload"))
     values["orders"] = check_orders(values["orders"] or (), chips, tree, problems)
     if problems:
         raise ScenarioError(sorted(problems, key=_problem_order))

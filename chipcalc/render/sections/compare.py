@@ -21,8 +21,13 @@ def compare_sections(results: list[ScenarioResult]) -> list[Section]:
 
 
 def compare_tables(result: ScenarioResult) -> list[Table]:
-    """Each order's options and breakevens."""
-    return [table for order in result.orders for table in (_options_table(order), breakeven_table(order))]
+    """Each order's options, their running costs when the scenario has any beyond energy or a
+    token figure, and its breakevens."""
+    tables = []
+    for order in result.orders:
+        running = _running_table(order)
+        tables += [_options_table(order), *([running] if running else []), breakeven_table(order)]
+    return tables
 
 
 def breakevens_sections(results: list[ScenarioResult]) -> list[Section]:
@@ -61,6 +66,31 @@ def _options_table(order: OrderResult) -> Table:
     )
     table.notes += [f"{SHORT_MARK} {o.chip}: short of supply by {human_number(o.supply_shortfall_units)} "
                     f"units (needs {human_number(o.units)})" for o in order.options if not o.feasible]
+    return table
+
+
+RUNNING_COLUMNS = (("facility", "facility_usd"), ("maintenance", "maintenance_usd"),
+                   ("operations", "operations_usd"))
+
+
+def _running_table(order: OrderResult) -> Table | None:
+    """Running costs beyond energy and the cost per million tokens, in a table of their own so that
+    the options table fits 80 columns and stays as version 1 had it; None when there are neither."""
+    running = [(header, name) for header, name in RUNNING_COLUMNS
+               if any(getattr(o, name) for o in order.options)]
+    tokens = order.own.usd_per_million_tokens is not None  # the workload gives FLOPs per token
+    if not running and not tokens:
+        return None
+    table = Table([Column("option"), Column("energy", kind_of("energy_usd")),
+                   *(Column(header, kind_of(name)) for header, name in running),
+                   Column("$/PFLOP/s-h", MONEY), *([Column("$/M tokens", MONEY)] if tokens else [])],
+                  title="Running costs over the life (present value) and levelised costs")
+    for o in order.options:
+        table.rows.append([_option_label(o), o.energy_usd, *(getattr(o, name) for _, name in running),
+                           f"${o.usd_per_effective_pflops_hour:,.4g}",
+                           *([f"${o.usd_per_million_tokens:,.4g}"] if tokens else [])])
+    table.notes.append("Levelised: TCO over the discounted PFLOP/s-hours"
+                       + (" and million tokens" if tokens else "") + " of the life.")
     return table
 
 

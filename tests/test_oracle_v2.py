@@ -104,10 +104,11 @@ class Writer:
         self.rng = rng
 
     def money(self, low: float, high: float, currency: bool = False) -> tuple[object, float]:
-        """`currency`: never a bare number (a bare levy_base is a share, SCENARIO.md)."""
+        """An amount as a file may write it; with `currency`, never a bare number (a levy base
+        written bare is a share, SCENARIO.md)."""
         usd = self.rng.uniform(low, high)
-        style = self.rng.randrange(4)
-        if style == 0 and not currency:
+        style = self.rng.randrange(1 if currency else 0, 4)
+        if style == 0:
             return usd, usd
         if style == 1:
             return f"${usd / 1000!r}k", usd / 1000 * 1000

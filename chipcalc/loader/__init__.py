@@ -70,7 +70,7 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
     values["name"] = values["name"] or stem
     chips, platforms, assumptions = values["chips"] or {}, values["platforms"] or {}, values["assumptions"]
     if assumptions is not None:
-        check_chips(chips, platforms, assumptions, tree, problems)
+        check_chips(chips, platforms, assumptions, tree, problems, values.get("workload"))
     values["orders"] = check_orders(values["orders"] or (), chips, tree, problems)
     check_size(len(chips), len(values["orders"]), tree, problems)
     if values["mix"] is not None:

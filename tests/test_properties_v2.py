@@ -36,13 +36,18 @@ RUNNING_COSTS = (
 )
 
 
+def computable(values: st.SearchStrategy[float]) -> st.SearchStrategy[float]:
+    """Values a scenario may hold: 0, or at least 1e-9 (smaller ones are refused, values.SMALLEST)."""
+    return values.map(lambda value: 0.0 if value < 1e-9 else value)
+
+
 @st.composite
 def scenarios(draw) -> dict:
     """A plain scenario (USD, fractions) that is also a valid scenario file as written."""
     assumptions = {
         "lifetime_years": draw(st.floats(1, 8)),
         "pue": draw(st.floats(1, 1.6)),
-        "levy_pass_through": draw(st.floats(0, 1)),
+        "levy_pass_through": draw(computable(st.floats(0, 1))),
         "discount_rate": draw(amount(1e-3, 0.2)),
         "power_draw": draw(st.floats(0.3, 1)),
         "electricity_usd_per_kwh": draw(st.floats(0.01, 0.2)),
@@ -54,7 +59,7 @@ def scenarios(draw) -> dict:
     for index in range(draw(st.integers(2, 3))):
         chip = {
             "price": draw(st.floats(1e3, 5e4)),
-            "levy_rate": draw(st.floats(0, 0.5)),
+            "levy_rate": draw(computable(st.floats(0, 0.5))),
             "tflops": {"bf16": draw(st.floats(50, 3000))},
             "utilization": draw(st.floats(0.1, 1)),
             "power_w": draw(st.floats(100, 2000)),

@@ -55,9 +55,9 @@ def sample_inputs(samples: int, seed: int) -> dict[str, np.ndarray]:
 
 
 def cost_per_unit(price, levy_rate, levy_base, pass_through, power_w, host_cost, usd_per_kwh):
-    """k = b + h + E, with b = p (1 + t rho / (1 - rho)) and E the lifetime electricity."""
+    """k = b + h + E, with b = p / (1 - t rho) (MODEL.md v2) and E the lifetime electricity."""
     rho = levy_rate * levy_base
-    buyer_price = price * (1 + pass_through * rho / (1 - rho))
+    buyer_price = price / (1 - pass_through * rho)
     energy = power_w / 1000 * PUE * HOURS_PER_YEAR * LIFETIME_YEARS * usd_per_kwh
     return buyer_price + host_cost + energy
 

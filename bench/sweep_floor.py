@@ -42,7 +42,7 @@ def tcos(levy_rate: np.ndarray, pass_through: np.ndarray) -> dict[str, np.ndarra
     result = {}
     for chip, (price, rate, tflops, utilization, power_w, host, usd_per_kwh, migration) in CHIPS.items():
         rho = (levy_rate if chip == "h200" else rate) * 1.0  # levy base 100%
-        buyer = price * (1 + pass_through * rho / (1 - rho))
+        buyer = price / (1 - pass_through * rho)  # MODEL.md v2: b - p = t L
         energy = power_w / 1000 * PUE * HOURS_PER_YEAR * LIFETIME_YEARS * usd_per_kwh
         result[chip] = demand / (tflops * utilization) * (buyer + host + energy) + migration
     return result

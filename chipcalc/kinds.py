@@ -2,7 +2,7 @@
 
 Decided once, from the definition of each value: an input's kind is its `Spec`'s (the scenario
 format, `scenario.py`); an outcome's is the `kind` metadata on the model's result fields
-(`model.py`). Tables, diffs and plots ask `kind_of`; nothing guesses from a name's spelling, so a
+(`model/`). Tables, diffs and plots ask `kind_of`; nothing guesses from a name's spelling, so a
 new rate field is shown as a rate by stating its kind where the field is defined.
 """
 
@@ -29,7 +29,9 @@ class Display(str, Enum):
 
 
 _FROM_SPEC = {Kind.MONEY: Display.MONEY, Kind.RATE: Display.RATE, Kind.NUMBER: Display.NUMBER,
-              Kind.NUMBERS: Display.NUMBER}
+              Kind.NUMBERS: Display.NUMBER, Kind.SHARE_OR_MONEY: Display.RATE}
+"""A levy base is shown as the share it usually is; where it was written as money, the tables that show
+it say so (`value_kind`)."""
 
 
 def kind_of(name: str) -> Display:
@@ -52,7 +54,7 @@ def _outcome_kinds() -> dict[str, Display]:
     def add(name: str, kind: Kind) -> None:
         shown = _FROM_SPEC.get(kind, Display.TEXT)
         if table.setdefault(name, shown) is not shown:
-            raise ValueError(f"{name} has two kinds: {table[name]} and {shown}")  # a bug in model.py
+            raise ValueError(f"{name} has two kinds: {table[name]} and {shown}")  # a bug in the model
 
     for f in (*fields(Chip), *fields(Platform)):
         if "spec" in f.metadata:

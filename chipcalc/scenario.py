@@ -43,6 +43,8 @@ class Kind(str, Enum):
     NUMBER = "number"
     RATE = "rate"
     MONEY = "money"
+    SHARE_OR_MONEY = "share_or_money"
+    """A share of the sale price written as a rate, or an amount per unit written with a currency."""
     KEYS = "keys"
     NUMBERS = "numbers"
     RECORD = "record"
@@ -57,7 +59,7 @@ class Kind(str, Enum):
 
     @property
     def numeric(self) -> bool:
-        return self in (Kind.NUMBER, Kind.RATE, Kind.MONEY)
+        return self in (Kind.NUMBER, Kind.RATE, Kind.MONEY, Kind.SHARE_OR_MONEY)
 
     @property
     def nested(self) -> bool:
@@ -139,7 +141,7 @@ class Spec:
 def _show_bound(kind: str):
     from .values import human_rate
 
-    if kind == "rate":
+    if kind in (Kind.RATE, Kind.SHARE_OR_MONEY):  # a money levy base is checked apart, as money
         return human_rate
     if kind == "money":
         return lambda v: f"${v:,.12g}" if v >= 0 else f"-${-v:,.12g}"
@@ -201,6 +203,26 @@ class Assumptions:
     incumbent_platform: str = text(
         "incumbent_platform", "the software platform the buyer runs on today", default="cuda"
     )
+    discount_rate: float = rate(
+        "discount_rate", "d: yearly discount rate; running costs are discounted as they are paid (0: none)",
+        default=0.0, low=0.0, high=1.0, high_open=True,
+    )
+    power_draw: float = rate(
+        "power_draw", "w: average power draw as a share of power_w", default=1.0,
+        low=0.0, low_open=True, high=1.0,
+    )
+    facility_usd_per_kw_month: float = money(
+        "facility_usd_per_kw_month", "f: colocation and facility cost per kW of power_w a month",
+        default=0.0, **NOT_NEGATIVE,
+    )
+    maintenance_rate: float = rate(
+        "maintenance_rate", "m: maintenance a year, as a share of buyer price plus host cost",
+        default=0.0, low=0.0, high=1.0, high_open=True,
+    )
+    operations_usd_per_year: float = money(
+        "operations_usd_per_year", "o: staff, support and software per unit a year", default=0.0,
+        **NOT_NEGATIVE,
+    )
     fx: Mapping[str, float] = _spec(
         "fx", "numbers", "USD per unit of each other currency used, e.g. CNY: 0.139",
         default={}, names="currency", **POSITIVE,
@@ -220,8 +242,9 @@ class Chip:
         "levy_rate", "r: levy rate on the vendor's sales revenue", default=0.0, low=0.0, high=1.0,
         high_open=True,
     )
-    levy_base: float = rate(
-        "levy_base", "s: the share of the sale price the levy is charged on", default=1.0,
+    levy_base: float = _spec(
+        "levy_base", "share_or_money", "s: the share of the sale price the levy is charged on; or V, "
+        "an amount per unit (a customs value) when written with a currency ($20k)", default=1.0,
         low=0.0, low_open=True, high=1.0,
     )
     tflops: Mapping[str, float] = _spec(
@@ -241,6 +264,22 @@ class Chip:
         "electricity_usd_per_kwh", "P: electricity price for this chip; overrides the assumption",
         default=None, **NOT_NEGATIVE,
     )
+    power_draw: float | None = rate(
+        "power_draw", "w: average power draw for this chip; overrides the assumption", default=None,
+        low=0.0, low_open=True, high=1.0,
+    )
+    facility_usd_per_kw_month: float | None = money(
+        "facility_usd_per_kw_month", "f: facility cost for this chip; overrides the assumption",
+        default=None, **NOT_NEGATIVE,
+    )
+    maintenance_rate: float | None = rate(
+        "maintenance_rate", "m: maintenance rate for this chip; overrides the assumption", default=None,
+        low=0.0, high=1.0, high_open=True,
+    )
+    operations_usd_per_year: float | None = money(
+        "operations_usd_per_year", "o: operations per unit a year for this chip; overrides the assumption",
+        default=None, **NOT_NEGATIVE,
+    )
     supply_units: float | None = number(
         "supply_units", "S: units available to this buyer; unlimited when absent",
         default=None, **POSITIVE,
@@ -248,10 +287,13 @@ class Chip:
     memory_gb: float | None = number("memory_gb", "memory per unit, GB (shown, not computed with)",
                                      default=None, **POSITIVE)
     bandwidth_tbps: float | None = number(
-        "bandwidth_tbps", "memory bandwidth, TB/s (shown, not computed with)", default=None, **POSITIVE
+        "bandwidth_tbps", "B: memory bandwidth, TB/s; caps throughput when the workload sets an "
+        "arithmetic intensity", default=None, **POSITIVE
     )
     source: str | None = text("source", SOURCE_DOC)
     as_of: str | None = date("as_of", AS_OF_DOC)
+    levy_base_is_money: bool = False
+    """True when `levy_base` was written as money: it is then V, USD per unit, not a share."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +310,23 @@ class Platform:
     )
     cost_per_engineer_month_usd: float = money(
         "cost_per_engineer_month", "cost of one engineer-month", default=0.0, **NOT_NEGATIVE
+    )
+    source: str | None = text("source", SOURCE_DOC)
+    as_of: str | None = date("as_of", AS_OF_DOC)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What the compute is for: its arithmetic intensity caps throughput at memory bandwidth."""
+
+    name: str | None = text("name", "what the workload is, e.g. a model and batch size")
+    arithmetic_intensity: float | None = number(
+        "arithmetic_intensity", "I: FLOP per byte of memory traffic; absent: compute-bound",
+        default=None, **POSITIVE,
+    )
+    flops_per_token: float | None = number(
+        "flops_per_token", "phi: FLOPs per token, for a cost per million tokens; absent: no token figures",
+        default=None, **POSITIVE,
     )
     source: str | None = text("source", SOURCE_DOC)
     as_of: str | None = date("as_of", AS_OF_DOC)
@@ -350,6 +409,9 @@ class Scenario:
     extends: str | None = text("extends", "a parent scenario, as a path relative to this file")
     assumptions: Assumptions = _spec(
         "assumptions", "record", "scenario-wide settings", default={}, item=Assumptions
+    )
+    workload: Workload = _spec(
+        "workload", "record", "what the compute is for (optional)", default={}, item=Workload
     )
     chips: Mapping[str, Chip] = _spec("chips", "records", "the accelerators, by key", item=Chip)
     platforms: Mapping[str, Platform] = _spec(

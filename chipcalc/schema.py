@@ -125,6 +125,12 @@ class _Builder:
             return {"enum": list(spec.choices)}
         if spec.kind == Kind.DATE:
             return {"type": "string", "format": "date"}
+        if spec.kind == Kind.SHARE_OR_MONEY:  # a share in its range, or a positive amount of money
+            # money only with a currency: a bare number (5, 20k) is a share, as the loader reads it
+            money = Spec(spec.key, Kind.MONEY, spec.doc, low=0.0, low_open=True)
+            self.defs["share_or_money"] = {"anyOf": [self.numeric(spec, Kind.RATE),
+                                                     _numeric(money, Kind.MONEY, currency=True)]}
+            return {"$ref": "#/$defs/share_or_money"}
         if spec.kind == Kind.KEYS:  # whether each names an entry only validate checks
             return {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": KEY_PATTERN}}
         if spec.numeric:
@@ -139,11 +145,12 @@ class _Builder:
         return {"$ref": f"#/$defs/{name}"}
 
 
-def _numeric(spec: Spec, kind: Kind) -> Schema:
-    """A value in range: a plain number, a written form (`25%`, `$32k`, `400k`), or an uncertain range."""
-    forms = [_form(kind, condition) for condition in _conditions(spec)]
+def _numeric(spec: Spec, kind: Kind, currency: bool = False) -> Schema:
+    """A value in range: a plain number, a written form (`25%`, `$32k`, `400k`), or an uncertain range;
+    with `currency`, money written with its currency only (`$20k`, `150k CNY`)."""
+    forms = [_form(kind, condition, currency) for condition in _conditions(spec)]
     shorthand = [rf"^\s*{form}\s+to\s+{form}\s*$" for form in forms]
-    bound = {"anyOf": [_plain(spec), _text(spec, kind)]}
+    bound = {"anyOf": [_text(spec, kind, currency)] if currency else [_plain(spec), _text(spec, kind)]}
     uncertain: Schema = {
         "type": "object",
         "description": "an uncertain input: low and high (5th and 95th percentiles for normal and "
@@ -155,18 +162,18 @@ def _numeric(spec: Spec, kind: Kind) -> Schema:
     }
     if spec.violation(0.0) is None:  # a lognormal range needs a positive low; the shorthand is one
         positive = replace(spec, low=0.0, low_open=True)
-        shorthand.append(rf"^\s*{_form(kind, lambda _: _POSITIVE)}\s+to\s")
+        shorthand.append(rf"^\s*{_form(kind, lambda _: _POSITIVE, currency)}\s+to\s")
         uncertain["allOf"].append({
             "if": {"required": ["dist"], "properties": {"dist": {"const": "lognormal"}}},
-            "then": {"properties": {"low": {"anyOf": [_plain(positive), _text(positive, kind)]}}},
+            "then": {"properties": {"low": {"anyOf": [_plain(positive), _text(positive, kind, currency)]}}},
         })
     ranged = {"type": "string", "allOf": [{"pattern": pattern} for pattern in shorthand]}
     return {"anyOf": [*bound["anyOf"], ranged, uncertain]}
 
 
-def _text(spec: Spec, kind: Kind) -> Schema:
+def _text(spec: Spec, kind: Kind, currency: bool = False) -> Schema:
     """One value written as text (`25%`, `$32k`, `400k`) in `spec`'s range."""
-    return {"type": "string", "allOf": [{"pattern": rf"^\s*{_form(kind, condition)}\s*$"}
+    return {"type": "string", "allOf": [{"pattern": rf"^\s*{_form(kind, condition, currency)}\s*$"}
                                         for condition in _conditions(spec)]}
 
 
@@ -192,8 +199,9 @@ def _conditions(spec: Spec) -> list[Condition]:
     return conditions or [lambda _: NUMBER_TEXT]
 
 
-def _form(kind: Kind, condition: Condition) -> str:
-    """The pattern of one value of `kind` written as text, its number meeting `condition`."""
+def _form(kind: Kind, condition: Condition, currency: bool = False) -> str:
+    """The pattern of one value of `kind` written as text, its number meeting `condition`; with
+    `currency`, money must name its currency (a symbol or a code)."""
     if kind == Kind.RATE:
         return rf"(?:{condition(1)}|{condition(100)}\s*%)"
     number = condition(1)
@@ -203,7 +211,8 @@ def _form(kind: Kind, condition: Condition) -> str:
     for symbol, code in CURRENCY_SYMBOLS.items():
         symbols[code] = symbols.get(code, "") + re.escape(symbol)
     marked = [rf"[{chars}]\s*{number}\s*(?:{_caseless(code)})?" for code, chars in symbols.items()]
-    return "(?:" + "|".join([*marked, rf"{number}\s*(?:[A-Za-z]{{3}})?"]) + ")"
+    code = rf"{number}\s*[A-Za-z]{{3}}" if currency else rf"{number}\s*(?:[A-Za-z]{{3}})?"
+    return "(?:" + "|".join([*marked, code]) + ")"
 
 
 def _at_least(threshold: float, open_: bool) -> str:
@@ -276,11 +285,17 @@ def _currency_rules() -> list[Schema]:
 def _money_values(cls: type, rule: Schema) -> Schema:
     """A schema that applies `rule` to every amount of money under `cls` (and to its range's ends)."""
     ends = {**rule, "properties": {end: rule for end in ("low", "high", "mode")}}
+    # a levy base is money only when it names a currency; a share is left alone
+    symbols = "".join(re.escape(symbol) for symbol in CURRENCY_SYMBOLS)
+    either = {"anyOf": [rule, {"not": {"type": "string", "pattern": rf"[{symbols}]|[A-Za-z]{{3}}\s*$"}}]}
+    share_or_ends = {**either, "properties": {end: either for end in ("low", "high", "mode")}}
     properties = {}
     for key, (_, spec) in specs(cls).items():
         inner = _money_values(spec.item, rule) if spec.kind.nested else None
         if spec.kind == Kind.MONEY:
             properties[key] = ends
+        elif spec.kind == Kind.SHARE_OR_MONEY:
+            properties[key] = share_or_ends
         elif inner and inner["properties"]:
             properties[key] = {Kind.RECORD: inner, Kind.RECORDS: {"additionalProperties": inner},
                                Kind.LIST: {"items": inner}}[spec.kind]

@@ -138,6 +138,14 @@ def _money_number(number: object, original: object) -> float:
         ) from None
 
 
+def is_money_text(value: object) -> bool:
+    """Whether `value` is written as money, with a currency symbol or code (`$20k`, `150k CNY`)."""
+    if not isinstance(value, str):
+        return False
+    match = _MONEY.match(value.strip())
+    return bool(match and (match.group("symbol") or match.group("code")))
+
+
 def split_range(value: str) -> tuple[str, str] | None:
     """The two ends of the shorthand `28k to 36k`, or None."""
     parts = re.split(r"\s+to\s+", value.strip())

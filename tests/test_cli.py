@@ -130,7 +130,7 @@ def test_json_is_deterministic_and_complete() -> None:
     assert len(own) == 1 and own[0]["breakeven"] is None and own[0]["is_order_chip"]
     other = next(option for option in order["options"] if option["chip"] != order["chip"])
     assert set(other["breakeven"]) == {"demand_tflops", "levy_rate", "migration_cost_usd", "price_usd",
-                                       "utilization"}
+                                       "utilization", "lifetime_years"}  # CLI.md: six breakevens
     assert set(other["breakeven"]["demand_tflops"]) == {"value", "order_units", "pays", "reason"}
 
     def numbers(value):

@@ -136,7 +136,7 @@ orders:
     ("assignment", "message"),
     [
         pytest.param("chips.x.price.extra=1", "--set chips.x.price.extra: no such path in a scenario; "
-                     "nearest valid paths: chips.x.price, chips.x.source, chips.x.power_w", id="below a number"),
+                     "nearest valid paths: chips.x.price, chips.x.source, chips.x.power_draw", id="below a number"),
         pytest.param("chips.x.name.first=a", "--set chips.x.name.first: no such path in a scenario; "
                      "nearest valid paths: chips.x.name, chips.x.as_of, chips.x.memory_gb", id="below a text"),
     ],

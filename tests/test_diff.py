@@ -17,7 +17,7 @@ BASE = """\
     assumptions: {levy_pass_through: 50%}
     chips:
       h200: {price: $30k, levy_rate: 25%, tflops: {bf16: 1000}, utilization: 40%}
-      local: {price: $20k, tflops: {bf16: 800}, utilization: 30%, platform: cann}
+      local: {price: $23k, tflops: {bf16: 800}, utilization: 30%, platform: cann}
     platforms:
       cann: {migration_cost: 100M}
     orders:
@@ -70,9 +70,9 @@ def test_revision_against_working_file(repo: Path) -> None:
     assert document["inputs"] == [{"path": "chips.h200.levy_rate", "kind": "rate", "old": 0.25, "new": 0.35,
                                    "old_where": "HEAD~1:s/base.yaml:4:34", "new_where": "s/base.yaml:4:34"}]
     levy = next(o for o in document["outcomes"] if o["where"] == "order big" and o["field"] == "levy_usd")
-    # levy = n * rho * b, b = p * (1 + t * rho / (1 - rho)); n = 100k, p = 30k, t = 0.5
-    old = 100e3 * 0.25 * 30e3 * (1 + 0.5 * 0.25 / 0.75)
-    new = 100e3 * 0.35 * 30e3 * (1 + 0.5 * 0.35 / 0.65)
+    # levy = n * rho * b, b = p / (1 - t * rho); n = 100k, p = 30k, t = 0.5
+    old = 100e3 * 0.25 * 30e3 / (1 - 0.5 * 0.25)
+    new = 100e3 * 0.35 * 30e3 / (1 - 0.5 * 0.35)
     assert levy["old"] == pytest.approx(old) and levy["new"] == pytest.approx(new)
     assert levy["relative"] == pytest.approx((new - old) / old)
 

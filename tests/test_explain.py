@@ -45,7 +45,7 @@ def explain_json(*args: str) -> dict:
 def test_terms_point_at_their_lines_through_extends_set_and_defaults(child: str) -> None:
     document = explain_json(child, "tco_usd", "--chip", "c", "--set", "chips.c.utilization=80%")
     terms = {t["symbol"]: t for t in document["terms"]}
-    # b_a = 10k * (1 + 1 * 0.2 / 0.8) = 12.5k; e_a = 100 * 0.5 = 50; D = 1k * 50; n_c = D / (40 * 0.8)
+    # b_a = 10k / (1 - 1 * 0.2) = 12.5k; e_a = 100 * 0.5 = 50; D = 1k * 50; n_c = D / (40 * 0.8)
     assert terms["D"]["value"] == pytest.approx(1000 * 50)
     assert terms["n_c"]["value"] == pytest.approx(1000 * 50 / 32)
     assert document["value"] == pytest.approx(1000 * 50 / 32 * 5000 + 1e6)  # T_c = n_c * k_c + M_c
@@ -61,7 +61,7 @@ def test_terms_point_at_their_lines_through_extends_set_and_defaults(child: str)
 def test_table_marks_inherited_values(child: str) -> None:
     result = CliRunner().invoke(app, ["explain", child, "buyer_price_usd"])
     assert result.exit_code == 0
-    assert "b_a = p_a × (1 + t × rho_a / (1 − rho_a))" in result.stdout
+    assert "b_a = p_a / (1 − t × rho_a)" in result.stdout
     assert "= $12.5k (12500.0)" in result.stdout
     assert "parent.yaml:3:14 (inherited)" in result.stdout
 
@@ -69,8 +69,8 @@ def test_table_marks_inherited_values(child: str) -> None:
 def test_breakeven_defaults_to_the_cheapest_other_option(child: str) -> None:
     document = explain_json(child, "breakeven.levy_rate")
     assert document["chip"] == "c"
-    assert document["formula"].startswith("r* = g / (t + g) / s_a")
-    assert {"T_c", "M_a", "n_a", "E_a", "h_a", "p_a", "t", "s_a"} <= {t["symbol"] for t in document["terms"]}
+    assert document["formula"].startswith("r* = (1 − p_a / b*) / (t × s_a)")
+    assert {"T_c", "M_a", "n_a", "A", "Ey_a", "h_a", "p_a", "t", "s_a"} <= {t["symbol"] for t in document["terms"]}
 
 
 def test_order_level_metric_from_a_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

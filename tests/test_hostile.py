@@ -154,7 +154,7 @@ HOSTILE_EXPECTED = {
     # ... and through the message about an unknown key.
     "escape-in-key.yaml": [
         "tests/invalid/hostile/escape-in-key.yaml:5:1: \\x1b[31mred\\nline: unknown key; valid keys: name, title, "
-        "description, extends, assumptions, chips, platforms, orders, mix",
+        "description, extends, assumptions, workload, chips, platforms, orders, mix",
     ],
     # A !!set was shown as Python prints it, in an order that changes from run to run.
     "set-tag.yaml": [

@@ -16,7 +16,9 @@ from .conftest import SCENARIOS
 
 def test_every_input_has_the_kind_of_its_spec() -> None:
     scenario = load_scenario(SCENARIOS / "h200-2026.yaml")
-    expected = {Kind.MONEY: Display.MONEY, Kind.RATE: Display.RATE, Kind.NUMBER: Display.NUMBER}
+    # a levy base is shown as the share it usually is (kinds._FROM_SPEC); a money one as money in tables
+    expected = {Kind.MONEY: Display.MONEY, Kind.RATE: Display.RATE, Kind.NUMBER: Display.NUMBER,
+                Kind.SHARE_OR_MONEY: Display.RATE}
     for path, spec, _ in numeric_inputs(scenario):
         assert kind_of(path) is expected[spec.kind], path
 

@@ -100,13 +100,13 @@ orders:
 @pytest.mark.parametrize(
     ("t", "r", "s", "expected_buyer_price"),
     [
-        # b = p * (1 + t * rho / (1 - rho)), rho = r * s
-        pytest.param(0, 0.25, 1, 30000 * (1 + 0 * 0.25 / (1 - 0.25)), id="t=0: list price"),
+        # b = p / (1 - t * rho), rho = r * s, so that b - p = t * L
+        pytest.param(0, 0.25, 1, 30000 / (1 - 0 * 0.25), id="t=0: list price"),
         pytest.param(0, 0.25, 0.6, 30000.0, id="t=0, levy base<1: list price"),
-        pytest.param(0.5, 0.25, 1, 30000 * (1 + 0.5 * 0.25 / (1 - 0.25)), id="t=0.5"),
-        pytest.param(0.5, 0.25, 0.8, 30000 * (1 + 0.5 * 0.2 / (1 - 0.2)), id="t=0.5, rho=0.25*0.8"),
-        pytest.param(1, 0.25, 1, 30000 * (1 + 1 * 0.25 / (1 - 0.25)), id="t=1"),
-        pytest.param(1, 0.15, 0.6, 30000 * (1 + 1 * 0.09 / (1 - 0.09)), id="t=1, rho=0.15*0.6"),
+        pytest.param(0.5, 0.25, 1, 30000 / (1 - 0.5 * 0.25), id="t=0.5"),
+        pytest.param(0.5, 0.25, 0.8, 30000 / (1 - 0.5 * 0.2), id="t=0.5, rho=0.25*0.8"),
+        pytest.param(1, 0.25, 1, 30000 / (1 - 1 * 0.25), id="t=1"),
+        pytest.param(1, 0.15, 0.6, 30000 / (1 - 1 * 0.09), id="t=1, rho=0.15*0.6"),
         pytest.param(1, 0, 1, 30000.0, id="no levy"),
     ],
 )
@@ -125,7 +125,7 @@ def test_full_pass_through_keeps_vendor_net_at_list_price(scenario_file, r, s):
     # t = 1: the vendor grosses its price up so that N = b - rho * b = p
     chip = run(scenario_file(LEVY_CHIP.format(t=1, r=r, s=s))).chips["x"]
     assert chip.vendor_net_per_unit_usd == approx(30000)
-    assert chip.buyer_price_usd == approx(30000 / (1 - r * s))  # p * (1 + rho/(1-rho)) = p / (1 - rho)
+    assert chip.buyer_price_usd == approx(30000 / (1 - r * s))  # p / (1 - t * rho) with t = 1
 
 
 @pytest.mark.parametrize("r", [0.1, 0.25, 0.5])
@@ -173,7 +173,7 @@ def test_per_unit_figures_worked_example(scenario_file):
     chips = run(scenario_file(PER_UNIT)).chips
 
     x = chips["x"]
-    b_x = 30000 * (1 + 0.5 * 0.2 / (1 - 0.2))  # rho = 0.25 * 0.8
+    b_x = 30000 / (1 - 0.5 * 0.2)  # rho = 0.25 * 0.8
     E_x = 700 / 1000 * 1.2 * HOURS * 5 * 0.1  # W/1000 * pue * 8760 * lifetime * P (the assumption's P)
     assert x.tflops == approx(1000)
     assert x.effective_tflops_per_unit == approx(1000 * 0.4)  # e = F * u
@@ -319,7 +319,7 @@ orders:
 def fleet_expected() -> dict[str, dict[str, float]]:
     """Every option of the FLEET order, by hand."""
     # order chip a: rho = 0.25 * 0.8 = 0.2
-    b_a = 30000 * (1 + 0.5 * 0.2 / (1 - 0.2))
+    b_a = 30000 / (1 - 0.5 * 0.2)
     E_a = 1000 / 1000 * 1.5 * HOURS * 4 * 0.1
     e_a = 1000 * 0.5
     k_a = b_a + 10000 + E_a
@@ -336,7 +336,7 @@ def fleet_expected() -> dict[str, dict[str, float]]:
     T_c = n_c * (b_c + 5000 + E_c) + M_c
 
     # d: rho = 0.1
-    b_d = 20000 * (1 + 0.5 * 0.1 / (1 - 0.1))
+    b_d = 20000 / (1 - 0.5 * 0.1)
     E_d = 700 / 1000 * 1.5 * HOURS * 4 * 0.1
     e_d = 600 * 0.5
     n_d = D / e_d
@@ -369,7 +369,7 @@ def fleet_expected() -> dict[str, dict[str, float]]:
 
 def test_fleet_order_figures(scenario_file):
     order = run(scenario_file(FLEET)).orders[0]
-    b_a = 30000 * (1 + 0.5 * 0.2 / (1 - 0.2))
+    b_a = 30000 / (1 - 0.5 * 0.2)
     assert order.order.name == "fleet"
     assert order.units == approx(100_000)
     assert order.demand_tflops == approx(100_000 * 1000 * 0.5)  # D = n_a * F_a * u_a
@@ -406,7 +406,7 @@ def test_fleet_order_chip_off_the_incumbent_carries_its_migration(scenario_file)
     # The same fleet with the order's chip a moved to cann: T_a = n_a * k_a + M_a
     path = scenario_file(FLEET.replace("    levy_base: 0.8\n", "    levy_base: 0.8\n    platform: cann\n"))
     order = run(path).orders[0]
-    b_a = 30000 * (1 + 0.5 * 0.2 / (1 - 0.2))
+    b_a = 30000 / (1 - 0.5 * 0.2)
     k_a = b_a + 10000 + 1000 / 1000 * 1.5 * HOURS * 4 * 0.1
     M_a = 100e6 + 500 * 20000
     assert order.own.migration_usd == approx(M_a)
@@ -417,7 +417,7 @@ def test_fleet_order_chip_off_the_incumbent_carries_its_migration(scenario_file)
 def test_order_by_budget_buys_budget_over_buyer_price(scenario_file):
     path = scenario_file(FLEET.replace("    units: 100k\n", "    budget: $1B\n"))
     order = run(path).orders[0]
-    b_a = 30000 * (1 + 0.5 * 0.2 / (1 - 0.2))
+    b_a = 30000 / (1 - 0.5 * 0.2)
     n_a = 1e9 / b_a  # n = budget / b
     assert order.units == approx(n_a)
     assert order.demand_tflops == approx(n_a * 1000 * 0.5)
@@ -459,8 +459,8 @@ def test_totals_per_chip_and_overall(scenario_file):
           - {chip: a, units: 50}
         """)
     result = run(path)
-    b_a = 10000 * (1 + 0.5 * 0.2 / (1 - 0.2))
-    b_b = 5000 * (1 + 0.5 * 0.1 / (1 - 0.1))
+    b_a = 10000 / (1 - 0.5 * 0.2)
+    b_b = 5000 / (1 - 0.5 * 0.1)
     n_b = 1e6 / b_b
     spend = {"a": 150 * b_a, "b": n_b * b_b}  # S = n * b, summed over orders
     levy = {"a": 150 * 0.2 * b_a, "b": n_b * 0.1 * b_b}
@@ -598,8 +598,8 @@ def test_demand_pays_above_and_below_the_breakeven(scenario_file):
     assert T_c > T_a
 
 
-# 2. levy rate on a: g = ((T_c - M_a)/n_a - E_a - h_a)/p_a - 1; r* = g/(t+g)/s_a
-# a: p_a = 10000, F = 100; c: F = 100, so n_c = n_a = 1000 and T_c / n_a = p_c.
+# 2. levy rate on a: b* = ((T_c - M_a)/n_a - X_a)/q_a - h_a; r* = (1 - p_a / b*) / (t s_a)
+# a: p_a = 10000, F = 100; c: F = 100, so n_c = n_a = 1000 and b* = T_c / n_a = p_c.
 
 LEVY_A = "{{price: 10000, levy_rate: 0.1, levy_base: {s}, tflops: {{bf16: 100}}}}"
 
@@ -609,11 +609,11 @@ LEVY_CASES = [
     pytest.param(0, 1, 9000, 0.0, "always", id="g<0 before t=0: always"),
     pytest.param(0, 1, 12000, None, "not passed through", id="t=0, g>=0: not passed through"),
     pytest.param(0, 1, 10000, None, "not passed through", id="t=0, g=0: not passed through"),
-    pytest.param(0.5, 0.8, 12000, (12000 / 10000 - 1) / (0.5 + (12000 / 10000 - 1)) / 0.8, None,
-                 id="r* = g/(t+g)/s"),
-    pytest.param(1, 1, 11000, (11000 / 10000 - 1) / (1 + (11000 / 10000 - 1)) / 1, None, id="t=1"),
-    pytest.param(0.5, 0.5, 15000, 0.5 / (0.5 + 0.5) / 0.5, "out of range", id="r* = 1: out of range"),
-    pytest.param(0.25, 0.5, 20000, 1 / (0.25 + 1) / 0.5, "out of range", id="r* > 1: out of range"),
+    pytest.param(0.5, 0.8, 12000, (1 - 10000 / 12000) / (0.5 * 0.8), None, id="r* = (1 - p/b*)/(t s)"),
+    pytest.param(1, 1, 11000, (1 - 10000 / 11000) / (1 * 1), None, id="t=1"),
+    # (1 - 10000 / 20000) / (0.5 * 1) = 1: on the edge of [0, 1), so in range (MODEL.md)
+    pytest.param(0.5, 1, 20000, (1 - 10000 / 20000) / (0.5 * 1), None, id="r* = 1: on the edge"),
+    pytest.param(0.25, 0.5, 20000, (1 - 10000 / 20000) / (0.25 * 0.5), "out of range", id="r* > 1: out of range"),
 ]
 
 
@@ -630,10 +630,10 @@ def test_levy_rate_breakeven(scenario_file, t, s, price_c, expected, reason):
         # no crossing: c is cheaper even with no levy at all on a
         T_a, T_c = tcos(run(path, "chips.a.levy_rate=0"))
         assert T_c < T_a
-    elif reason is None:
+    elif reason is None and found.value < 1:
         T_a, T_c = tcos(run(path, f"chips.a.levy_rate={found.value!r}"))
         assert T_a == crossing(T_c)
-    else:  # out of range: the file format refuses it, the arithmetic still crosses
+    else:  # out of range or on the edge: the file format refuses it, the arithmetic still crosses
         T_a, T_c = tcos(compare(with_chip(load_scenario(path), "a", levy_rate=found.value)))
         assert T_a == crossing(T_c)
 
@@ -661,7 +661,7 @@ def test_migration_cost_breakeven(scenario_file, price_c, expected, reason):
     assert T_a == crossing(T_c)
 
 
-# 4. price: b* = (T_a - M_c)/n_c - E_c - h_c, p* = b* / (1 + t rho_c / (1 - rho_c))
+# 4. price: b* = ((T_a - M_c)/n_c - X_c)/q_c - h_c, p* = b* (1 - t rho_c)
 
 PRICE_C = "{platform: cann, price: 15000, levy_rate: 0.2, tflops: {bf16: 200}, host_cost: 1000}"
 
@@ -670,10 +670,10 @@ PRICE_C = "{platform: cann, price: 15000, levy_rate: 0.2, tflops: {bf16: 200}, h
     ("units", "expected", "reason"),
     [
         # n_a = 1000: T_a = 1000 * 20000; n_c = 1000 * 100 / 200 = 500
-        pytest.param(1000, ((1000 * 20000 - 1e6) / 500 - 0 - 1000) / (1 + 0.5 * 0.2 / (1 - 0.2)), None,
+        pytest.param(1000, ((1000 * 20000 - 1e6) / 500 - 0 - 1000) * (1 - 0.5 * 0.2), None,
                      id="in range"),
         # n_a = 10: T_a = 10 * 20000 < M_c; n_c = 5
-        pytest.param(10, ((10 * 20000 - 1e6) / 5 - 0 - 1000) / (1 + 0.5 * 0.2 / (1 - 0.2)), "out of range",
+        pytest.param(10, ((10 * 20000 - 1e6) / 5 - 0 - 1000) * (1 - 0.5 * 0.2), "out of range",
                      id="negative: out of range"),
     ],
 )
@@ -745,13 +745,12 @@ orders:
 def rich_hand(n_a: float) -> dict[str, float]:
     """The five breakevens of c against a in RICH, holding n_a (and so D) fixed."""
     # a: rho_a = 0.2 * 0.5 = 0.1, on rocm (M_a = 5M)
-    b_a = 20000 * (1 + 0.5 * 0.1 / (1 - 0.1))
+    b_a = 20000 / (1 - 0.5 * 0.1)
     E_a = 1000 / 1000 * 1.25 * HOURS * 4 * 0.1
     h_a, e_a, M_a = 8000, 1000 * 0.5, 5e6
     k_a = b_a + h_a + E_a
     # c: rho_c = 0.1, on cann (M_c = 20M + 100 * 20k)
-    factor_c = 1 + 0.5 * 0.1 / (1 - 0.1)
-    b_c = 50000 * factor_c
+    b_c = 50000 / (1 - 0.5 * 0.1)
     E_c = 1200 / 1000 * 1.25 * HOURS * 4 * 0.1
     h_c, F_c, e_c, M_c = 6000, 2000, 2000 * 0.5, 20e6 + 100 * 20000
     k_c = b_c + h_c + E_c
@@ -761,13 +760,13 @@ def rich_hand(n_a: float) -> dict[str, float]:
     T_a = n_a * k_a + M_a
     T_c = n_c * k_c + M_c
     den, num = k_a / e_a - k_c / e_c, M_c - M_a
-    g = ((T_c - M_a) / n_a - E_a - h_a) / 20000 - 1
+    b_star_a = (T_c - M_a) / n_a - E_a - h_a  # q_a = 1 and X_a = E_a: no maintenance, facility or operations
     return {
         "demand_tflops": num / den,
         "order_units": num / den / e_a,
-        "levy_rate": g / (0.5 + g) / 0.5,
+        "levy_rate": (1 - 20000 / b_star_a) / (0.5 * 0.5),
         "migration_cost_usd": T_a - n_c * k_c,
-        "price_usd": ((T_a - M_c) / n_c - E_c - h_c) / factor_c,
+        "price_usd": ((T_a - M_c) / n_c - E_c - h_c) * (1 - 0.5 * 0.1),
         "utilization": D * k_c / (F_c * (T_a - M_c)),
         "b_a": b_a,
         "T_a": T_a,
@@ -780,7 +779,7 @@ def rich_hand(n_a: float) -> dict[str, float]:
     [
         pytest.param("units: 10k", 10_000, id="units order"),
         # a budget order: n_a = budget / b_a at the scenario's prices
-        pytest.param("budget: 200M", 200e6 / (20000 * (1 + 0.5 * 0.1 / (1 - 0.1))), id="budget order"),
+        pytest.param("budget: 200M", 200e6 / (20000 / (1 - 0.5 * 0.1)), id="budget order"),
     ],
 )
 def test_all_breakevens_worked_example(scenario_file, quantity, n_a):
@@ -818,7 +817,7 @@ def test_budget_order_levy_breakeven_keeps_scenario_units(scenario_file):
     # MODEL.md: a budget order keeps the units its budget buys at the scenario's own
     # prices; re-running compare at r* (which would buy fewer units) is not a crossing.
     path = scenario_file(RICH.replace("{quantity}", "budget: 200M"))
-    n_a = 200e6 / (20000 * (1 + 0.5 * 0.1 / (1 - 0.1)))
+    n_a = 200e6 / (20000 / (1 - 0.5 * 0.1))
     found = breakeven(run(path), "levy_rate")
     assert found.value == approx(rich_hand(n_a)["levy_rate"])
     rerun = run(path, f"chips.a.levy_rate={found.value!r}")

@@ -87,11 +87,19 @@ def test_demand_breakeven_with_num_below_one_dollar(scenario_file):
     assert (found.value, found.reason, found.pays) == (approx(0.5 / 100), None, "above")
 
 
-def test_price_breakeven_of_exactly_zero_is_out_of_range(scenario_file):
-    # T_a = 1000 * 20000 = 2e7; n_c = 1000; b* = (2e7 - 1e6) / 1000 - 0 - 19000 = 0: a price must be positive
+def test_price_breakeven_of_exactly_zero_is_on_the_edge(scenario_file):
+    # T_a = 1000 * 20000 = 2e7; n_c = 1000; b* = (2e7 - 1e6) / 1000 - 0 - 19000 = 0: on the edge of the
+    # positive prices, so in range (MODEL.md: within 1e-9 of the list price of the edge)
     found = breakeven_of(scenario_file, "{price: 20000, tflops: {bf16: 100}}",
                          "{platform: cann, price: 10000, tflops: {bf16: 100}, host_cost: 19000}", "price_usd")
-    assert (found.value, found.reason) == (0.0, "out of range")
+    assert (found.value, found.reason) == (0.0, None)
+
+
+def test_price_breakeven_just_below_the_edge_is_out_of_range(scenario_file):
+    # b* = (2e7 - 1e6) / 1000 - 19000.001 = -0.001, beyond 1e-9 of the $10k list price
+    found = breakeven_of(scenario_file, "{price: 20000, tflops: {bf16: 100}}",
+                         "{platform: cann, price: 10000, tflops: {bf16: 100}, host_cost: 19000.001}", "price_usd")
+    assert found.value == pytest.approx(-0.001, rel=1e-6) and found.reason == "out of range"
 
 
 def test_price_breakeven_below_one_dollar_is_in_range(scenario_file):
@@ -377,7 +385,7 @@ ORDER_0 = "nearest valid paths: orders[0].units, orders[0].budget, orders[0].nam
     (BASE + "orders: {a: 1}\n", "orders[0].units=1", f"--set orders[0].units: {NO_PATH}"),
     (BASE, "assumptions.fx.cny=0.1",
      f"--set assumptions.fx.cny: {NO_PATH}; nearest valid paths: assumptions.pue, assumptions.precision, "
-     "assumptions.lifetime_years"),
+     "assumptions.discount_rate"),
     ("assumptions:\n  fx: {CNY: 0.1}\n" + BASE, "assumptions.fx.CNYY=0.1",
      f"--set assumptions.fx.CNYY: {NO_PATH}; nearest valid paths: assumptions.fx.CNY, assumptions.pue, "
      "assumptions.precision"),
@@ -550,4 +558,4 @@ def test_an_unknown_key_inherited_from_a_parent_is_reported_in_the_parent(tmp_pa
     (tmp_path / "child.yaml").write_text("extends: parent.yaml\nname: child\n", encoding="utf-8")
     assert problems(Path("child.yaml")) == [
         "parent.yaml:3:1: colour: unknown key; valid keys: name, title, description, extends, assumptions, "
-        "chips, platforms, orders, mix"]
+        "workload, chips, platforms, orders, mix"]

@@ -376,6 +376,9 @@ def in_range_breakevens(scenario: Scenario):
             breakeven = getattr(found, field)
             if breakeven.value is None or breakeven.reason is not None:
                 continue  # none, always (levy 0: no crossing), or out of range
+            if field in ("levy_rate", "price_usd") and not 0 < breakeven.value < 1 if field == "levy_rate" \
+                    else field == "price_usd" and breakeven.value <= 0:
+                continue  # on the edge of its range (MODEL.md: in range), but not a price the model can take
             assert math.isfinite(breakeven.value), (index, c, field)
             yield index, a, c, field, breakeven
 
@@ -386,14 +389,14 @@ EPSILON = 2.220446049250313e-16
 def levy_conditioning(scenario: Scenario, index: int, a: str, rate: float) -> float:
     """|r dT_a/dr| / T_a at levy rate `rate` on chip a: how much a rounding of r moves T_a, relatively.
 
-    T_a = n_a (p_a (1 + t rho / (1 - rho)) + h_a + E_a) + M_a with rho = r s_a, so
-    dT_a/dr = n_a p_a t s_a / (1 - rho)^2: near rho = 1 no float r gives T_a to 1e-9
-    (with t = 1e-9 and 1 - rho = 1e-9, the nearest floats to r* move T_a by 1e-7 relative).
+    T_a = n_a (p_a / (1 - t rho) + h_a + E_a) + M_a with rho = r s_a, so
+    dT_a/dr = n_a p_a t s_a / (1 - t rho)^2: near t rho = 1 no float r gives T_a to 1e-9
+    (with 1 - t rho = 1e-9, the nearest floats to r* move T_a by 1e-7 relative).
     """
     chip, t = scenario.chips[a], scenario.assumptions.levy_pass_through
     at = with_values(scenario, {f"chips.{a}.levy_rate": rate})
     found = next(o for o in compare(at).orders[index].options if o.chip == a)
-    slope = found.units * chip.price_usd * t * chip.levy_base / (1 - rate * chip.levy_base) ** 2
+    slope = found.units * chip.price_usd * t * chip.levy_base / (1 - t * rate * chip.levy_base) ** 2
     return abs(rate * slope) / found.tco_usd
 
 
@@ -412,20 +415,20 @@ def test_every_in_range_breakeven_substituted_back_is_a_crossing(tree):
 
 
 def test_a_levy_rate_breakeven_near_one_is_ill_conditioned():
-    """The minimal example where 1e-9 cannot hold: t = 1e-9, g = 1, so r* = 1 / (1 + 1e-9).
+    """The minimal example where 1e-9 cannot hold: t = 1, b* = 1e9 p_a, so r* = 1 - 1e-9.
 
     Even the float nearest to r* leaves the two costs 4e-8 apart, relatively: the
     breakeven is right, the crossing is just not representable (see above).
     """
     tree = {
-        "assumptions": {"levy_pass_through": 1e-9},
-        "chips": {"a": {"price": 1.0, "tflops": {"bf16": 1.0}}, "c": {"price": 2.0, "tflops": {"bf16": 1.0}}},
+        "assumptions": {"levy_pass_through": 1.0},
+        "chips": {"a": {"price": 1.0, "tflops": {"bf16": 1.0}}, "c": {"price": 1e9, "tflops": {"bf16": 1.0}}},
         "orders": [{"chip": "a", "budget": 1000.0}],
     }
     scenario = held(load(tree))
     found = option(scenario, 0, "c").breakeven.levy_rate
-    # g = ((T_c - M_a) / n_a - E_a - h_a) / p_a - 1 = 2 - 1 = 1; r* = g / (t + g) / s_a
-    assert found.reason is None and found.value == pytest.approx(1 / (1 + 1e-9), rel=1e-15)
+    # b* = (T_c - M_a) / n_a - X_a - h_a = 1e9; r* = (1 - p_a / b*) / (t s_a) = 1 - 1e-9
+    assert found.reason is None and found.value == pytest.approx(1 - 1e-9, rel=1e-15)
     gaps = []
     for rate in (found.value, math.nextafter(found.value, 0), math.nextafter(found.value, 1)):
         t_a, t_c = tcos(with_values(scenario, {"chips.a.levy_rate": rate}), 0, "a", "c")

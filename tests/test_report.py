@@ -38,7 +38,11 @@ def test_writes_one_report_per_scenario_and_an_index(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["article-check.md", "h200-2026.md", "index.md"]
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "[h200-2026](h200-2026.md)" in index
-    assert "approved-2026: cheapest h200 ($17.0B TCO, the order's chip); levy paid $2.70B" in index
+    # 400k H200s: levy 25% x $27k x 400k = $2.70B; TCO 400k x (hardware $37k + A x $8,892.52 a year of
+    # running costs) = $28.9B, A = 3.9773157 (10%, 5 years); the running costs are energy
+    # 1.275 kW x 75% x 1.3 x 8,760 h x ¥0.55 x 0.139 = $832.52, facility 1.275 x 12 x $200 = $3,060,
+    # maintenance 10% x $37k = $3,700 and operations $1,300.
+    assert "approved-2026: cheapest h200 ($28.9B TCO, the order's chip); levy paid $2.70B" in index
     report = (out / "article-check.md").read_text(encoding="utf-8")
     for part in ("# Checking the OFweek article", "### Assumptions", "### Orders", "### Prices per unit",
                  "### Breakevens of switching from h200", "### Levy per order", "989 / 148 = 6.7x"):

@@ -136,7 +136,7 @@ def bound_values(spec: Spec) -> Iterator[tuple[Any, str | None]]:
         yield text, None
     yield "1e400", "size"
     yield "5 k", "scaled" if nonzero_bound else None
-    yield "5 EUR", "currency" if spec.kind == Kind.MONEY else None
+    yield "5 EUR", "currency" if spec.kind in (Kind.MONEY, Kind.SHARE_OR_MONEY) else None
     yield "0.00000000001", "size" if spec.violation(1e-11) is None else None
     yield "2000T", "size"
     for value in (1e-10, 2e15, float("nan"), True, []):
@@ -144,7 +144,8 @@ def bound_values(spec: Spec) -> Iterator[tuple[Any, str | None]]:
 
 
 def range_values(spec: Spec) -> Iterator[tuple[Any, str | None]]:
-    low, high = (0.2, 0.6) if spec.kind == Kind.RATE else (2.0, 6.0)
+    # a bare levy base is a share (SCENARIO.md), so its range ends are shares too
+    low, high = (0.2, 0.6) if spec.kind in (Kind.RATE, Kind.SHARE_OR_MONEY) else (2.0, 6.0)
     yield {"low": low, "high": high}, None
     yield {"low": high, "high": low}, "order"
     yield f"{high:g} to {low:g}", "order"

@@ -452,3 +452,40 @@ def test_seek_on_the_order_budget_varies_demand():
     seek = goal_seek(scenario, "orders[0].budget", "c")
     found = closed_forms(scenario)
     agrees(seek, found.demand_tflops.order_units * compare(scenario).chips["a"].buyer_price_usd)
+
+
+# The lifetime breakeven (MODEL.md, breakeven 6) and the discount rate -----------
+
+PAYBACK = """\
+assumptions: {{electricity_usd_per_kwh: 0.1, lifetime_years: {life}, discount_rate: {d}}}
+chips:
+  a: {{price: 10000, tflops: {{bf16: 100}}, power_w: 1000}}
+  c: {{price: 15000, tflops: {{bf16: 100}}, power_w: 200}}
+orders: [{{name: o, chip: a, units: 1000}}]
+"""
+# U = 1000 * (15000 - 10000) = 5M upfront; V = 1000 * (1000 - 200) / 1000 * 8760 * 0.1 = 700,800 a year
+A_STAR = 5e6 / 700_800  # 7.1347 years of undiscounted savings repay the upfront cost
+
+
+@pytest.mark.parametrize(("d", "expected"), [
+    (0, A_STAR),  # d = 0: L* = A* = 7.1347 years
+    (0.1, -math.log(1 - A_STAR * math.log(1.1)) / math.log(1.1)),  # 11.96 years
+])
+def test_goal_seek_on_the_lifetime_matches_the_lifetime_breakeven(d, expected):
+    scenario = load(PAYBACK.format(life=4, d=d))
+    found = closed_forms(scenario).lifetime_years
+    assert (found.pays, found.reason) == ("after", None)
+    assert found.value == pytest.approx(expected, rel=1e-12)
+    agrees(goal_seek(scenario, "assumptions.lifetime_years", "c"), found.value)
+
+
+def test_goal_seek_on_the_discount_rate_gives_the_rate_at_which_the_life_pays_back():
+    # Over 10 years, switching pays at d = 0 (A = 10 > A*); the solved d* makes A(d*) = A*, so that
+    # the lifetime breakeven at d* is the life itself.
+    scenario = load(PAYBACK.format(life=10, d=0))
+    seek = goal_seek(scenario, "assumptions.discount_rate", "c")
+    assert seek.reason is None
+    delta = math.log1p(seek.value)
+    assert (1 - math.exp(-delta * 10)) / delta == pytest.approx(A_STAR, rel=AGREE)
+    at_rate = load(PAYBACK.format(life=10, d=seek.value))
+    assert closed_forms(at_rate).lifetime_years.value == pytest.approx(10, rel=AGREE)

@@ -6,6 +6,7 @@ import builtins
 import csv
 import io
 import json
+import math
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_goal_seek_agrees_with_the_closed_form(path: str, closed_form: str) -> N
 
 
 def test_goal_seek_with_no_crossing_in_range_says_so() -> None:
-    # The h20 would need 174% utilisation: out of range, so no crossing inside (0, 100%].
+    # The h20 would need 184% utilisation: out of range, so no crossing inside (0, 100%].
     seek = run_json("breakeven", BASE, "--vary", "chips.h20.utilization", "--option", "h20")
     assert seek["value"] is None and seek["reason"] == "no crossing in range"
     assert seek["high"] == 1.0
@@ -134,8 +135,11 @@ def test_sensitivity_ranks_inputs_widest_first() -> None:
     widths = [i["width"] for i in document["inputs"]]
     assert widths == sorted(widths, reverse=True)
     price = next(i for i in document["inputs"] if i["path"] == "chips.h200.price")
-    # TCO of the order's chip is linear in its price (t = 0, units order): n * dp, dp = 2 * 10% * 27k.
-    assert price["width"] == pytest.approx(400e3 * 2 * 0.1 * 27e3, rel=1e-9)
+    # TCO of the order's chip is linear in its price (t = 0, units order): n * (1 + A * m) * dp, with
+    # dp = 2 * 10% * 27k, maintenance m = 10% of the hardware a year and A = (1 - 1.1^-5) / ln 1.1.
+    lifetime_factor = (1 - 1.1 ** -5) / math.log(1.1)
+    assert lifetime_factor == pytest.approx(3.9773157, abs=1e-7)
+    assert price["width"] == pytest.approx(400e3 * (1 + lifetime_factor * 0.1) * 2 * 0.1 * 27e3, rel=1e-9)
     assert document["option"] == "h200" and document["swing"] == 0.1
 
 

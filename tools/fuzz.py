@@ -578,9 +578,10 @@ def check_compare_document(document: Any) -> list[str]:
                         problems.append(f"{at}.{key} is negative: {option[key]}")
                 if not option["units"] > 0 or not option["tco_usd"] > 0:
                     problems.append(f"{at}: units {option['units']}, TCO {option['tco_usd']}: not positive")
-                parts = option["capex_usd"] + option["energy_usd"] + option["migration_usd"]
+                parts = sum(option[key] for key in ("capex_usd", "energy_usd", "facility_usd", "maintenance_usd",
+                                                    "operations_usd", "migration_usd"))
                 if not math.isclose(parts, option["tco_usd"], rel_tol=1e-6):
-                    problems.append(f"{at}: capex + energy + migration = {parts!r}, "
+                    problems.append(f"{at}: capex + running costs + migration = {parts!r}, "
                                     f"but TCO {option['tco_usd']!r}")
                 if option["is_order_chip"] and option["vs_order"] != 0:
                     problems.append(f"{at}: the order's chip has vs_order {option['vs_order']}")

@@ -54,7 +54,7 @@ def checked_chip(scenario: Scenario, key: str, role: str) -> str:
 def order_options(scenario: Scenario, order: int) -> dict[str, OptionFields]:
     """Each chip's option fields (MODEL.md, per order) for order number `order`, by chip key."""
     figures = evaluate_chips(scenario)
-    return order_figures(scenario.orders[order], figures, scenario.assumptions.lifetime_years)["options"]
+    return order_figures(scenario.orders[order], figures, scenario.workload)["options"]
 
 
 def default_option(scenario: Scenario, order: int) -> str:

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import UsageError
-from ..model import ChipFigures, Option, OrderResult, ScenarioResult
+from ..model import ChipFigures, Option, OrderResult, ScenarioResult, lifetime_factor
 from ..scenario import Platform, Scenario
 from .common import order_index
+
+SHARED = ("t", "pue", "years", "d", "A", "I", "phi")
+"""Scenario-wide symbols: they carry no chip suffix."""
 
 ORDER_FIELDS = ("units", "demand_tflops", "spend_usd", "levy_usd", "vendor_net_usd")
 OPTION_FIELDS = ("units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd", "levy_usd", "energy_usd",
@@ -87,17 +90,29 @@ class _Context:
 
         def derived(symbol: str, meaning: str, formula: str, value: Value, kind: str,
                     needs: list[str]) -> Callable[[], Term]:
-            tagged = [n if n in ("t", "pue", "years") else f"{n}_{tag}" for n in needs]
+            tagged = [n if n in SHARED else f"{n}_{tag}" for n in needs]
             return lambda: self.derived(f"{symbol}_{tag}", meaning, formula.replace("_x", f"_{tag}"), value,
                                         kind, tagged)
 
+        def own_or(symbol: str, meaning: str, name: str, own: Value, value: Value,
+                   kind: str) -> Callable[[], Term]:
+            """An input the chip may set, else the scenario's assumption."""
+            return given(symbol, f"{meaning} of {key}", f"{base}.{name}" if own is not None
+                         else f"assumptions.{name}", value, kind, chip.source if own is not None else None)
+
+        money_base = chip.levy_base_is_money
+        roofline = self.scenario.workload.arithmetic_intensity is not None
         migration_formula = "0 (on the incumbent platform)" if on_incumbent else "m + em × cem"
         return {
             f"p_{tag}": given("p", f"list price of {key}", f"{base}.price", chip.price_usd, "money"),
             f"r_{tag}": given("r", f"levy rate of {key}", f"{base}.levy_rate", chip.levy_rate, "rate"),
             f"s_{tag}": given("s", f"levy base of {key}", f"{base}.levy_base", chip.levy_base, "rate"),
+            f"V_{tag}": given("V", f"customs value per unit of {key}", f"{base}.levy_base", chip.levy_base,
+                              "money"),
             f"F_{tag}": given("F", f"peak {a.precision} TFLOP/s of {key}", f"{base}.tflops.{a.precision}",
                               f.tflops, "number"),
+            f"B_{tag}": given("B", f"memory bandwidth of {key}, TB/s", f"{base}.bandwidth_tbps",
+                              chip.bandwidth_tbps, "number"),
             f"u_{tag}": given("u", f"utilisation of {key}", f"{base}.utilization", chip.utilization, "rate"),
             f"W_{tag}": given("W", f"watts per unit of {key}", f"{base}.power_w", chip.power_w, "number"),
             f"h_{tag}": given("h", f"host cost per unit of {key}", f"{base}.host_cost", chip.host_cost_usd,
@@ -106,21 +121,46 @@ class _Context:
                               f"{base}.electricity_usd_per_kwh" if own_electricity
                               else "assumptions.electricity_usd_per_kwh", f.electricity_usd_per_kwh, "money",
                               chip.source if own_electricity else None),
+            f"w_{tag}": own_or("w", "average power draw", "power_draw", chip.power_draw, f.power_draw,
+                               "rate"),
+            f"f_{tag}": own_or("f", "facility USD per kW a month", "facility_usd_per_kw_month",
+                               chip.facility_usd_per_kw_month, a.facility_usd_per_kw_month
+                               if chip.facility_usd_per_kw_month is None else chip.facility_usd_per_kw_month,
+                               "money"),
+            f"mr_{tag}": own_or("mr", "maintenance a year, share of hardware cost", "maintenance_rate",
+                                chip.maintenance_rate, f.maintenance_rate, "rate"),
+            f"o_{tag}": own_or("o", "operations per unit a year", "operations_usd_per_year",
+                               chip.operations_usd_per_year, f.operations_per_year_usd, "money"),
             f"S_{tag}": given("S", f"units of {key} available", f"{base}.supply_units", chip.supply_units,
                               "number"),
-            f"rho_{tag}": derived("rho", f"effective levy rate of {key}", "r_x × s_x", f.effective_levy_rate,
-                                  "rate", ["r", "s"]),
-            f"b_{tag}": derived("b", f"buyer price of {key}", "p_x × (1 + t × rho_x / (1 − rho_x))",
-                                f.buyer_price_usd, "money", ["p", "t", "rho"]),
-            f"L_{tag}": derived("L", f"levy per unit of {key}", "rho_x × b_x", f.levy_per_unit_usd, "money",
-                                ["rho", "b"]),
-            f"e_{tag}": derived("e", f"effective TFLOP/s per unit of {key}", "F_x × u_x",
-                                f.effective_tflops_per_unit, "number", ["F", "u"]),
-            f"E_{tag}": derived("E", f"lifetime energy per unit of {key}",
-                                "W_x / 1000 × pue × 8760 × years × P_x", f.energy_per_unit_usd, "money",
-                                ["W", "pue", "years", "P"]),
-            f"k_{tag}": derived("k", f"cost per unit of {key}", "b_x + h_x + E_x", f.cost_per_unit_usd,
-                                "money", ["b", "h", "E"]),
+            f"rho_{tag}": derived("rho", f"effective levy rate of {key}", "L_x / b_x" if money_base
+                                  else "r_x × s_x", f.effective_levy_rate, "rate",
+                                  ["L", "b"] if money_base else ["r", "s"]),
+            f"b_{tag}": derived("b", f"buyer price of {key}", "p_x + t × L_x" if money_base
+                                else "p_x / (1 − t × rho_x)", f.buyer_price_usd, "money",
+                                ["p", "t", "L"] if money_base else ["p", "t", "rho"]),
+            f"L_{tag}": derived("L", f"levy per unit of {key}", "r_x × V_x" if money_base else "rho_x × b_x",
+                                f.levy_per_unit_usd, "money", ["r", "V"] if money_base else ["rho", "b"]),
+            f"F'_{tag}": derived("F'", f"attainable TFLOP/s of {key}", "min(F_x, B_x × I)" if roofline
+                                 else "F_x (compute-bound)", f.attainable_tflops, "number",
+                                 ["F", "B", "I"] if roofline else ["F"]),
+            f"e_{tag}": derived("e", f"effective TFLOP/s per unit of {key}", "F'_x × u_x",
+                                f.effective_tflops_per_unit, "number", ["F'", "u"]),
+            f"H_{tag}": derived("H", f"hardware cost per unit of {key}", "b_x + h_x", f.hardware_cost_usd,
+                                "money", ["b", "h"]),
+            f"Ey_{tag}": derived("Ey", f"energy a year per unit of {key}",
+                                 "W_x × w_x / 1000 × pue × 8760 × P_x",
+                                 f.energy_per_year_usd, "money", ["W", "w", "pue", "P"]),
+            f"Fy_{tag}": derived("Fy", f"facility a year per unit of {key}", "W_x / 1000 × 12 × f_x",
+                                 f.facility_per_year_usd, "money", ["W", "f"]),
+            f"My_{tag}": derived("My", f"maintenance a year per unit of {key}", "mr_x × H_x",
+                                 f.maintenance_per_year_usd, "money", ["mr", "H"]),
+            f"R_{tag}": derived("R", f"running cost a year per unit of {key}", "Ey_x + Fy_x + My_x + o_x",
+                                f.running_cost_per_year_usd, "money", ["Ey", "Fy", "My", "o"]),
+            f"E_{tag}": derived("E", f"lifetime energy per unit of {key}, present value", "A × Ey_x",
+                                f.energy_per_unit_usd, "money", ["A", "Ey"]),
+            f"k_{tag}": derived("k", f"cost per unit of {key}", "H_x + A × R_x", f.cost_per_unit_usd,
+                                "money", ["H", "A", "R"]),
             f"M_{tag}": lambda: self.migration(f"M_{tag}", key, platform, on_incumbent, migration_formula,
                                                f.migration_usd),
         }
@@ -162,6 +202,16 @@ class _Context:
                                       None),
             "years": lambda: self.input("years", "lifetime in years", "assumptions.lifetime_years",
                                         a.lifetime_years, "number", None),
+            "d": lambda: self.input("d", "discount rate a year", "assumptions.discount_rate",
+                                    a.discount_rate, "rate", None),
+            "A": lambda: self.derived("A", "present value of 1 USD a year over the life",
+                                      "years (d = 0), else (1 − (1 + d)^−years) / ln(1 + d)",
+                                      lifetime_factor(a), "number", ["years", "d"]),
+            "I": lambda: self.input("I", "arithmetic intensity, FLOP per byte",
+                                    "workload.arithmetic_intensity",
+                                    self.scenario.workload.arithmetic_intensity, "number", None),
+            "phi": lambda: self.input("phi", "FLOPs per token", "workload.flops_per_token",
+                                      self.scenario.workload.flops_per_token, "number", None),
         }
         if symbol in shared:
             self.terms[symbol] = shared[symbol]()
@@ -199,27 +249,38 @@ class _Context:
 # What each metric is, in symbols: its formula and the terms it needs.
 _OPTION = {
     "units": ("n_c = D / e_c", ["D", "e_c"]),
-    "buyer_price_usd": ("b_c = p_c × (1 + t × rho_c / (1 − rho_c))", ["b_c"]),
-    "levy_per_unit_usd": ("L_c = rho_c × b_c", ["L_c"]),
-    "capex_usd": ("n_c × (b_c + h_c)", ["n_c", "b_c", "h_c"]),
+    "buyer_price_usd": ("b_c = p_c / (1 − t × rho_c) (share base), p_c + t × L_c (money base)", ["b_c"]),
+    "levy_per_unit_usd": ("L_c = rho_c × b_c (share base), r_c × V_c (money base)", ["L_c"]),
+    "capex_usd": ("n_c × H_c", ["n_c", "H_c"]),
     "levy_usd": ("n_c × L_c", ["n_c", "L_c"]),
     "energy_usd": ("n_c × E_c", ["n_c", "E_c"]),
+    "facility_usd": ("n_c × A × Fy_c", ["n_c", "A", "Fy_c"]),
+    "maintenance_usd": ("n_c × A × My_c", ["n_c", "A", "My_c"]),
+    "operations_usd": ("n_c × A × o_c", ["n_c", "A", "o_c"]),
     "migration_usd": ("M_c", ["M_c"]),
     "tco_usd": ("T_c = n_c × k_c + M_c", ["n_c", "k_c", "M_c"]),
-    "effective_tflops_per_unit": ("e_c = F_c × u_c", ["e_c"]),
+    "attainable_tflops_per_unit": ("F'_c = min(F_c, B_c × I), F_c without a workload", ["F'_c"]),
+    "effective_tflops_per_unit": ("e_c = F'_c × u_c", ["e_c"]),
     "tflops_per_kusd": ("1000 × e_c / b_c", ["e_c", "b_c"]),
     "usd_per_effective_pflops": ("T_c / (D / 1000)", ["T_c", "D"]),
-    "usd_per_effective_pflops_hour": ("T_c / (D / 1000 × 8760 × years)", ["T_c", "D", "years"]),
+    "usd_per_effective_pflops_hour": ("T_c / (D / 1000 × 8760 × A)", ["T_c", "D", "A"]),
+    "usd_per_million_tokens": ("T_c / (D × 1e12 / phi × 3600 × 8760 × A / 1e6)", ["T_c", "D", "phi", "A"]),
     "vs_order": ("T_c / T_a − 1", ["T_c", "T_a"]),
     "supply_shortfall_units": ("max(0, n_c − S_c)", ["n_c", "S_c"]),
     "breakeven.demand_tflops": ("D* = (M_c − M_a) / (k_a / e_a − k_c / e_c)",
                                 ["M_c", "M_a", "k_a", "e_a", "k_c", "e_c"]),
-    "breakeven.levy_rate": ("r* = g / (t + g) / s_a, g = ((T_c − M_a) / n_a − E_a − h_a) / p_a − 1",
-                            ["T_c", "M_a", "n_a", "E_a", "h_a", "p_a", "t", "s_a"]),
+    "breakeven.levy_rate": ("r* = (1 − p_a / b*) / (t × s_a) (money base: (b* − p_a) / (t × V_a)), "
+                            "b* = ((T_c − M_a) / n_a − A × (Ey_a + Fy_a + o_a)) / (1 + A × mr_a) − h_a",
+                            ["T_c", "M_a", "n_a", "A", "Ey_a", "Fy_a", "o_a", "mr_a", "h_a", "p_a", "t",
+                             "s_a"]),
     "breakeven.migration_cost_usd": ("M* = T_a − n_c × k_c", ["T_a", "n_c", "k_c"]),
-    "breakeven.price_usd": ("p* = b* / (1 + t × rho_c / (1 − rho_c)), b* = (T_a − M_c) / n_c − E_c − h_c",
-                            ["T_a", "M_c", "n_c", "E_c", "h_c", "t", "rho_c"]),
-    "breakeven.utilization": ("u* = D × k_c / (F_c × (T_a − M_c))", ["D", "k_c", "F_c", "T_a", "M_c"]),
+    "breakeven.price_usd": ("p* = b* × (1 − t × rho_c) (money base: b* − t × L_c), "
+                            "b* = ((T_a − M_c) / n_c − A × (Ey_c + Fy_c + o_c)) / (1 + A × mr_c) − h_c",
+                            ["T_a", "M_c", "n_c", "A", "Ey_c", "Fy_c", "o_c", "mr_c", "h_c", "t", "rho_c"]),
+    "breakeven.utilization": ("u* = D × k_c / (F'_c × (T_a − M_c))", ["D", "k_c", "F'_c", "T_a", "M_c"]),
+    "breakeven.lifetime_years": ("L* = A* (d = 0), else −ln(1 − A* × ln(1 + d)) / ln(1 + d); A* = U / V, "
+                                 "U = (n_c × H_c + M_c) − (n_a × H_a + M_a), V = n_a × R_a − n_c × R_c",
+                                 ["n_c", "H_c", "M_c", "n_a", "H_a", "M_a", "R_a", "R_c", "d"]),
 }
 _ORDER = {
     "units": ("n_a", ["n_a"]),

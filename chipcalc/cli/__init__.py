@@ -7,7 +7,7 @@ the renderer built. The package:
                 command that runs, from COMMANDS (command -> module)
     common.py   what commands share: the error boundary, loading, output (emit), option types
     tables.py   compare, chips, levy, mix, validate, schema
-    whatif.py   breakeven, sweep, sensitivity, simulate
+    whatif.py   breakeven, sweep, sensitivity, simulate, cashflow
     reports.py  report, diff, explain
 
 Importing this package imports no Typer: `main` answers `chipcalc --version` before it does, and

@@ -101,7 +101,7 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
     elif fmt is OutputFormat.csv:
         from ..render.json_csv import render_csv
 
-        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results))
+        text = shown.csv_text(results) if shown.csv_text else render_csv(shown.rows(results), shown.columns)
     elif fmt is OutputFormat.markdown:
         from ..render.markdown import render_markdown
 

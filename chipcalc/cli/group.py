@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "whatif",
     "sensitivity": "whatif",
     "simulate": "whatif",
+    "cashflow": "whatif",
     "report": "reports",
     "diff": "reports",
     "explain": "reports",

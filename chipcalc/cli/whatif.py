@@ -10,8 +10,8 @@ import typer
 
 from ..errors import UsageError
 from ..fileio import write_atomic
-from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, SetOption, command, emit,
-                     error_boundary, load_all)
+from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
+                     emit, error_boundary, load_all)
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -238,3 +238,47 @@ def progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
     with Progress(transient=True, console=None) as bar:
         task = bar.add_task("simulating", total=total)
         yield lambda done: bar.update(task, completed=done)
+
+
+@command(app)
+def cashflow(
+    scenarios: ScenarioArgs = None,
+    period: Annotated[str, typer.Option("--period", metavar="LENGTH",
+                                        help="year, quarter or month.")] = "year",
+    order: Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
+                                              help="Only this order (default: every order).")] = None,
+    plot: PlotOption = None,
+    set_: SetOption = None,
+    format_: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Each option's costs period by period, and when switching pays back.
+
+    For each order, every chip as an option for the same demand (as compare costs it): capex and
+    migration at period 0, then each period's energy, facility, maintenance and operations, paid
+    (undiscounted) and discounted, and the cumulative discounted cost, which ends at the TCO.
+    "switching pays" (payback_years in JSON) is the life at which an option's cumulative cost
+    meets the order chip's: breakeven 6. Tables of
+    many quarters or months show yearly subtotals; JSON and CSV (one row per period) carry every
+    period. --plot draws the cumulative costs over time with the crossings marked.
+
+    Examples:
+
+      chipcalc cashflow scenarios/h200-2026.yaml
+
+      chipcalc cashflow scenarios/levy-passed-through.yaml --period quarter --plot payback.svg
+
+      chipcalc cashflow scenarios/h200-2026.yaml --set assumptions.discount_rate=8% --order approved-2026
+
+      chipcalc cashflow scenarios/h200-2026.yaml --period month -f csv -o cashflow.csv
+    """
+    from ..analysis.cashflow import cash_flows, period_years
+    from ..documents import Command
+    from ..render.plots import plot_cashflow
+
+    with error_boundary():
+        length = period_years(period)
+        check_plot(plot)
+        flows = cash_flows(load_all(scenarios, set_), length, order)
+        draw(plot, lambda fmt: plot_cashflow(flows, fmt))
+        emit(flows, format_, output, view=Command.CASHFLOW)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import ScenarioResult
 from ..scenario import Scenario
-from . import checks, chips, compare, mix, whatif
+from . import cashflow, checks, chips, compare, mix, whatif
 from .base import SCHEMA_VERSION, Analysis, Document, FileCheck, Row, View
 
 __all__ = ["SCHEMA_VERSION", "VIEWS", "Analysis", "Command", "Document", "FileCheck", "Row", "View",
@@ -33,6 +33,7 @@ class Command(Enum):
     SWEEP = "sweep"
     TORNADO = "tornado"
     SIMULATION = "simulation"
+    CASHFLOW = "cashflow"
     MIX = "mix"
 
 
@@ -48,6 +49,7 @@ VIEWS: dict[Command, View[Any]] = {
     Command.SWEEP: whatif.SWEEP,
     Command.TORNADO: whatif.TORNADO,
     Command.SIMULATION: whatif.SIMULATION,
+    Command.CASHFLOW: cashflow.CASHFLOW,
     Command.MIX: mix.MIX,
 }
 

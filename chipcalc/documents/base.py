@@ -32,6 +32,8 @@ class View(Generic[R]):
     rows: Callable[[R], list[Row]]
     json_text: Callable[[R], Iterable[str]] | None = None
     csv_text: Callable[[R], Iterable[str]] | None = None
+    columns: tuple[str, ...] = ()
+    """The CSV header when there are no rows to take it from (CLI.md: a header even then)."""
 
 
 @dataclass(frozen=True)

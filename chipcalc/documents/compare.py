@@ -8,19 +8,22 @@ from ..model import Breakeven, LevyTotal, Option, OrderResult, ScenarioResult
 from .base import Document, Row, View, flatten, scenarios_document
 from .mix import mix_outcomes
 
-BREAKEVEN_FIELDS = ("demand_tflops", "levy_rate", "migration_cost_usd", "price_usd", "utilization")
+BREAKEVEN_FIELDS = ("demand_tflops", "levy_rate", "migration_cost_usd", "price_usd", "utilization",
+                    "lifetime_years")
 
 
-def breakeven_document(b: Breakeven, demand: bool = False) -> Document:
-    if demand:
+def breakeven_document(b: Breakeven, name: str) -> Document:
+    """One breakeven in CLI.md's shape: demand also in order units, demand and lifetime with `pays`."""
+    if name == "demand_tflops":
         return {"value": b.value, "order_units": b.order_units, "pays": b.pays, "reason": b.reason}
+    if name == "lifetime_years":
+        return {"value": b.value, "pays": b.pays, "reason": b.reason}
     return {"value": b.value, "reason": b.reason}
 
 
 def option_document(o: Option) -> Document:
     breakeven = None if o.breakeven is None else {
-        name: breakeven_document(getattr(o.breakeven, name), demand=name == "demand_tflops")
-        for name in BREAKEVEN_FIELDS
+        name: breakeven_document(getattr(o.breakeven, name), name) for name in BREAKEVEN_FIELDS
     }
     return {
         "chip": o.chip,
@@ -31,12 +34,17 @@ def option_document(o: Option) -> Document:
         "capex_usd": o.capex_usd,
         "levy_usd": o.levy_usd,
         "energy_usd": o.energy_usd,
+        "facility_usd": o.facility_usd,
+        "maintenance_usd": o.maintenance_usd,
+        "operations_usd": o.operations_usd,
         "migration_usd": o.migration_usd,
         "tco_usd": o.tco_usd,
+        "attainable_tflops_per_unit": o.attainable_tflops_per_unit,
         "effective_tflops_per_unit": o.effective_tflops_per_unit,
         "tflops_per_kusd": o.tflops_per_kusd,
         "usd_per_effective_pflops": o.usd_per_effective_pflops,
         "usd_per_effective_pflops_hour": o.usd_per_effective_pflops_hour,
+        "usd_per_million_tokens": o.usd_per_million_tokens,
         "vs_order": o.vs_order,
         "supply_shortfall_units": o.supply_shortfall_units,
         "feasible": o.feasible,
@@ -74,7 +82,7 @@ def compare_document(results: Sequence[ScenarioResult]) -> Document:
     })
 
 
-NO_BREAKEVEN = {name: breakeven_document(Breakeven(None), demand=name == "demand_tflops")
+NO_BREAKEVEN = {name: breakeven_document(Breakeven(None), name)
                 for name in BREAKEVEN_FIELDS}
 """The order's own chip in CSV: the breakeven columns, empty."""
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problem, ScenarioError, UsageError
-from ..paths import spec_at
-from ..scenario import Scenario
+from ..paths import spec_at, value_at
+from ..scenario import Kind, Scenario, specs
 from .convert import Converter
 from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
                           check_unique_names)
@@ -70,7 +70,7 @@ def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:
     values["name"] = values["name"] or stem
     chips, platforms, assumptions = values["chips"] or {}, values["platforms"] or {}, values["assumptions"]
     if assumptions is not None:
-        check_chips(chips, platforms, assumptions, tree, problems)
+        check_chips(chips, platforms, assumptions, tree, problems, values.get("workload"))
     values["orders"] = check_orders(values["orders"] or (), chips, tree, problems)
     check_size(len(chips), len(values["orders"]), tree, problems)
     if values["mix"] is not None:
@@ -103,7 +103,12 @@ def parse_input(scenario: Scenario, path: str, text: str) -> float:
                          "e.g. chips.h200.levy_rate") from None
     if not spec.numeric:
         raise UsageError(f"{path}: not a numeric input")
-    parse = Converter(scenario.assumptions.fx).parser(spec.kind, path)
+    kind = spec.kind
+    if kind == Kind.SHARE_OR_MONEY:  # a levy base is typed as the file wrote it: a share, or money
+        owner_path, _, key = path.rpartition(".")
+        owner = value_at(scenario, owner_path)
+        kind = Kind.MONEY if getattr(owner, f"{specs(type(owner))[key][0]}_is_money") else Kind.RATE
+    parse = Converter(scenario.assumptions.fx).parser(kind, path)
     try:
         return parse(text.strip())
     except ValueError as error:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 
 from ..errors import did_you_mean
 from ..scenario import Kind, Spec
-from ..values import (DISTRIBUTIONS, LARGEST, Uncertain, checked_number, describe, parse_money, parse_number,
-                      parse_rate, split_range)
+from ..values import (DISTRIBUTIONS, LARGEST, Uncertain, checked_number, describe, is_money_text, parse_money,
+                      parse_number, parse_rate, split_range)
 from .marks import Tree
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -35,6 +35,8 @@ class Converter:
         self.fx = dict(fx)
         self.currencies: dict[str, str] = {}
         """The currency of each amount converted from one other than USD, by path."""
+        self.money_shares: set[str] = set()
+        """The paths of share-or-money values (a levy base) written as money."""
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Tree]) -> Converter:
@@ -86,7 +88,13 @@ class Converter:
     def value(self, spec: Spec, raw: Tree, path: str, kind: Kind | None = None) -> float | Uncertain:
         """A value of `spec`'s kind (or `kind`) within its bounds: a float, or an Uncertain range when
         written as one (`{low: 28k, high: 36k}`, `28k to 36k`)."""
-        parse = self.parser(kind or spec.kind, path)
+        kind = kind or spec.kind
+        if kind == Kind.SHARE_OR_MONEY:
+            kind = share_or_money(raw)
+            if kind == Kind.MONEY:  # an amount per unit, a customs value: any positive amount
+                self.money_shares.add(path)
+                spec = Spec(spec.key, Kind.MONEY, spec.doc, low=0.0, low_open=True)
+        parse = self.parser(kind, path)
         if isinstance(raw, dict):
             uncertain = uncertain_range(raw, parse)
         elif isinstance(raw, str) and (ends := split_range(raw)):
@@ -102,6 +110,21 @@ class Converter:
             if bound is not None and (violation := spec.violation(bound)):
                 raise ValueError(f"{name} {violation}")
         return uncertain
+
+
+def share_or_money(raw: Tree) -> Kind:
+    """MONEY when a value (or each end of a range) is written with a currency (`$20k`, `150k CNY`),
+    else RATE; a range mixing the two is a ValueError."""
+    if isinstance(raw, dict):
+        ends = [raw[key] for key in ("low", "mode", "high") if key in raw]
+    elif isinstance(raw, str):
+        ends = list(split_range(raw) or (raw,))
+    else:
+        ends = [raw]
+    kinds = {Kind.MONEY if is_money_text(end) else Kind.RATE for end in ends}
+    if len(kinds) > 1:
+        raise ValueError("a range must be all shares or all money, not a mix of the two")
+    return Kind.MONEY if kinds == {Kind.MONEY} else Kind.RATE  # a range missing its ends is reported as one
 
 
 def uncertain_range(raw: Mapping[str, Tree], parse: Parse) -> Uncertain:

@@ -14,15 +14,17 @@ from dataclasses import replace
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
-from ..scenario import Assumptions, Chip, Mark, Mix, Order, Platform, Scenario
+from ..scenario import Assumptions, Chip, Mark, Mix, Order, Platform, Scenario, Workload
 from ..values import human_rate
 from .marks import MDict, mdict
 from .validate import Problems
 
 
 def check_chips(chips: dict[str, Chip], platforms: Mapping[str, Platform], assumptions: Assumptions,
-                tree: MDict, problems: Problems) -> None:
-    """Fill each chip's defaults that depend on others (in place), and check its platform and precision."""
+                tree: MDict, problems: Problems, workload: Workload | None = None) -> None:
+    """Fill each chip's defaults that depend on others (in place), and check its platform and
+    precision, and its bandwidth when the workload caps throughput by it (MODEL.md, B_c)."""
+    roofline = workload is not None and workload.arithmetic_intensity is not None
     nodes = tree.get("chips") if isinstance(tree.get("chips"), dict) else {}
     for key, chip in list(chips.items()):
         node = nodes.get(key)
@@ -46,6 +48,9 @@ def check_chips(chips: dict[str, Chip], platforms: Mapping[str, Platform], assum
                          f"tflops.{assumptions.precision} or change assumptions.precision")
         elif chip.tflops == {} and "tflops" in node and not problems.at(f"{path}.tflops"):
             problems.add(node.marks["tflops"], f"{path}.tflops", "must give at least one precision")
+        if roofline and chip.bandwidth_tbps is None and not problems.at(f"{path}.bandwidth_tbps"):
+            problems.add(where, f"{path}.bandwidth_tbps", "is needed: workload.arithmetic_intensity caps "
+                         "throughput at bandwidth x intensity; add bandwidth_tbps (TB/s)")
         if updates:
             chips[key] = replace(chip, **updates)
 

@@ -218,13 +218,20 @@ class Trees:
 
 
 def merge(parent: MDict, child: MDict) -> MDict:
-    """`child` laid over `parent`: mappings merge key by key, the rest is replaced whole."""
+    """`child` laid over `parent`: mappings merge key by key, the rest is replaced whole. An
+    uncertain range is one value: a child's `{low: 20%, high: 60%}` replaces the parent's range
+    whole, or it would inherit the parent's `mode` and silently mean it."""
     result = mdict(child.mark, parent)
     for key, value in child.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
+        if isinstance(value, dict) and isinstance(result.get(key), dict) and not _is_range(value):
             result[key] = merge(result[key], value)
         else:
             result[key] = value
         result.marks[key] = child.marks[key]
         result.key_marks[key] = child.key_marks[key]
     return result
+
+
+def _is_range(value: MDict) -> bool:
+    """A mapping that writes an uncertain range: no other mapping of the format has these keys."""
+    return "low" in value or "high" in value

@@ -55,7 +55,8 @@ class Validator:
         self._kinds: dict[Kind, Callable[[Spec, Tree, str, Mark], object]] = {
             Kind.RECORD: self.section, Kind.RECORDS: self.records, Kind.LIST: self.items,
             Kind.NUMBERS: self.numbers, Kind.NUMBER: self.numeric, Kind.RATE: self.numeric,
-            Kind.MONEY: self.numeric, Kind.DATE: self.date, Kind.TEXT: self.text, Kind.CHOICE: self.text,
+            Kind.MONEY: self.numeric, Kind.SHARE_OR_MONEY: self.numeric, Kind.DATE: self.date,
+            Kind.TEXT: self.text, Kind.CHOICE: self.text,
             Kind.KEYS: self.keys,
         }
 
@@ -91,6 +92,8 @@ class Validator:
             else:
                 self.origins[sub] = node.marks[key]
                 values[attr] = self._kinds[spec.kind](spec, raw, sub, node.marks[key])
+            if spec.kind == Kind.SHARE_OR_MONEY:  # the model needs to know which it was written as
+                values[f"{attr}_is_money"] = sub in self.converter.money_shares
         return values
 
     def default(self, spec: Spec, path: str, mark: Mark) -> object:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from json.encoder import encode_basestring as _quoted  # the C function json itself quotes strings with
-from typing import Any
+from typing import Any, Sequence
 
 from ..safe import csv_text, json_safe
 
@@ -105,11 +105,12 @@ def _key(key: object) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-def render_csv(rows: list[dict[str, Any]]) -> str:
-    """A header row, then one row per record; empty cells for null, \\n line ends; text cells as
-    `safe.csv_text` writes them (no spreadsheet formula, no control character)."""
+def render_csv(rows: list[dict[str, Any]], header: Sequence[str] = ()) -> str:
+    """A header row, then one row per record; empty cells for null, \n line ends; text cells as
+    `safe.csv_text` writes them (no spreadsheet formula, no control character). With no rows,
+    `header` alone (when given)."""
     if not rows:
-        return ""
+        return ",".join(header) + "\n" if header else ""
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))

@@ -1,4 +1,4 @@
-"""Pictures: sweeps, tornadoes and simulated distributions, as the bytes of an SVG or PNG file.
+"""Pictures: sweeps, tornadoes, simulated distributions and cash flows, as the bytes of an SVG or PNG file.
 
 matplotlib is an optional extra (`pip install 'chipcalc[plot]'`), imported only
 here and only when a plot is asked for. Pure like the other renderers: the CLI
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError
 from ..kinds import Display, kind_of
 from ..values import human_money, human_number, human_rate
 
 if TYPE_CHECKING:
+    from ..analysis.cashflow import CashFlows, OrderFlows
     from ..analysis.sensitivity import Tornado
     from ..analysis.simulate import Simulation
     from ..analysis.sweep import Sweep
@@ -236,6 +237,66 @@ def plot_simulation(simulation: Simulation, fmt: str) -> bytes:
     picture = _picture(figure, fmt)
     plt.close(figure)
     return picture
+
+
+def plot_cashflow(flows: Sequence[CashFlows], fmt: str) -> bytes:
+    """The cumulative discounted cost of each option over the life, one panel per order, with the
+    points where an option's cost meets the order chip's marked."""
+    plt = _pyplot()
+    panels = [(f, order) for f in flows for order in f.orders]
+    if not panels:
+        raise UsageError("--plot: no order to draw; add one under orders:")
+    figure, grid = plt.subplots(len(panels), 1, figsize=(10, 5 * len(panels)), squeeze=False)
+    for axes, (f, order) in zip((row[0] for row in grid), panels):
+        _cashflow_panel(axes, f, order)
+    figure.tight_layout()
+    picture = _picture(figure, fmt)
+    plt.close(figure)
+    return picture
+
+
+def _cashflow_panel(axes: Any, flows: CashFlows, order: OrderFlows) -> None:
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter
+
+    from ..analysis.cashflow import cumulative_usd
+
+    life, rate = flows.lifetime_years, flows.scenario.assumptions.discount_rate
+    times = np.linspace(0.0, life, 241)  # the running costs flow continuously: draw the curve, not chords
+    own = next(option for option in order.options if option.is_order_chip)
+    chips = list(flows.scenario.chips)
+    colours = _colours(len(chips))  # by chip, so a chip has one colour in every order's panel
+    # Dearest first: the legend reads top to bottom as the curves end at the right edge.
+    for option in reversed(order.options):
+        colour = colours[chips.index(option.chip)]
+        mine = option.is_order_chip
+        axes.plot(times, cumulative_usd(option, times, rate), color="black" if mine else colour,
+                  linewidth=2.6 if mine else 1.8, zorder=3 if mine else 2,
+                  label=f"{option.chip}{' (the order' + chr(39) + 's chip)' if mine else ''}: "
+                        f"TCO {human_money(option.tco_usd)}")
+        if option.crossing is not None:
+            crossing = option.crossing
+            axes.plot(crossing.years, crossing.cumulative_usd, "o", color=colour, markersize=8,
+                      markeredgecolor="black", zorder=4)
+            # Costs only grow: no curve of the two passes above-left or below-right of the point.
+            # Late in the life the label goes above-left, to stay inside the axes.
+            place = ({"xytext": (-10, 10), "ha": "right", "va": "bottom"} if crossing.years > 0.6 * life
+                     else {"xytext": (10, -10), "ha": "left", "va": "top"})
+            axes.annotate(f"{option.chip} costs as much as {own.chip}\n"
+                          f"at {crossing.years:.2f} years: {human_money(crossing.cumulative_usd)}",
+                          (crossing.years, crossing.cumulative_usd), textcoords="offset points", **place,
+                          fontsize=8, zorder=5, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
+                                                      "alpha": 0.85, "edgecolor": "none"})
+    axes.set_xlim(0, life)
+    axes.set_xlabel("years since the purchase")
+    axes.set_ylabel("cumulative discounted cost (USD, present value)")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human_money(v)))
+    crossed = any(option.crossing is not None for option in order.options)
+    axes.set_title(f"Cumulative discounted cost of each option, order {order.name} ({flows.scenario.name})\n"
+                   f"{life:g}-year life, discount rate {human_rate(rate)}; "
+                   + (f"circles: where an option has cost as much as {own.chip}" if crossed else
+                      f"no option's cost meets {own.chip}'s within the life"), fontsize=10)
+    axes.legend(title="option", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
 
 
 def _colours(count: int) -> list[str]:

@@ -17,6 +17,7 @@ KIND_WORDS = {
     "number": "number",
     "rate": "rate",
     "money": "money",
+    "share_or_money": "rate, or money per unit with a currency",
     "keys": "list of keys",
     "numbers": "mapping",
     "record": "section",
@@ -64,7 +65,7 @@ def _default(spec: Spec) -> str:
         return "required"
     if default is None or default == {} or default == []:
         return "-"
-    if spec.kind == "rate":
+    if spec.kind in ("rate", "share_or_money"):  # a levy base's default is the share 100%
         return f"{default * 100:g}%"
     return f"`{default:g}`" if isinstance(default, float) else f"`{default}`"
 

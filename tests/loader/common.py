@@ -16,7 +16,8 @@ INVALID = REPO / "tests" / "invalid"
 SCENARIOS = REPO / "scenarios"
 
 CHIP_KEYS = ("name, vendor, platform, price, levy_rate, levy_base, tflops, utilization, power_w, "
-             "host_cost, electricity_usd_per_kwh, supply_units, memory_gb, bandwidth_tbps, source, as_of")
+             "host_cost, electricity_usd_per_kwh, power_draw, facility_usd_per_kw_month, maintenance_rate, "
+             "operations_usd_per_year, supply_units, memory_gb, bandwidth_tbps, source, as_of")
 
 
 def problems_of(path, sets=()) -> list[str]:

@@ -230,3 +230,16 @@ def test_bad_date_given_as_text(tmp_path, monkeypatch):
     assert problems_of("s.yaml") == [
         "s.yaml:5:12: chips.h200.as_of: must be a date such as 2026-01-15 (got 'Jan 2026')"
     ]
+
+
+def test_a_roofline_needs_every_chip_s_bandwidth(tmp_path):
+    """MODEL.md: B_c is required for every chip when the workload sets an arithmetic intensity."""
+    path = write(tmp_path, "roofline.yaml", """\
+        workload: {arithmetic_intensity: 300}
+        chips:
+          a: {price: 10k, tflops: {bf16: 100}, bandwidth_tbps: 2}
+          b: {price: 10k, tflops: {bf16: 100}}
+        """)
+    assert problems_of(path) == [
+        f"{path}:4:6: chips.b.bandwidth_tbps: is needed: workload.arithmetic_intensity caps throughput at "
+        "bandwidth x intensity; add bandwidth_tbps (TB/s)"]

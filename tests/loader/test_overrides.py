@@ -85,7 +85,7 @@ def test_set_unknown_path_exact_message(family):
     with pytest.raises(UsageError) as error:
         load_scenario("parent.yaml", ["chips.h200.levy_rat=30%"])
     assert str(error.value) == ("--set chips.h200.levy_rat: no such path in a scenario; nearest valid paths: "
-                                "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.platform")
+                                "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.power_draw")
 
 
 @pytest.mark.parametrize("assignment", ["chips.h200.levy_rate", "=30%", "chips..h200=1", "orders[x].units=1"])

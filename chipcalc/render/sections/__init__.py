@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from ...documents import Command
 from ..layout import Section
+from .cashflow import cashflow_sections
 from .checks import diff_sections, explain_sections, validate_sections
 from .chips import chips_sections, levy_sections
 from .compare import breakevens_sections, compare_sections
@@ -25,5 +26,6 @@ SECTIONS: dict[Command, Callable[[Any], list[Section]]] = {
     Command.SWEEP: sweep_sections,
     Command.TORNADO: tornado_sections,
     Command.SIMULATION: simulation_sections,
+    Command.CASHFLOW: cashflow_sections,
     Command.MIX: mix_sections,
 }

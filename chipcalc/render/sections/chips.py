@@ -27,25 +27,32 @@ def chip_tables(result: ScenarioResult) -> list[Table]:
          Column("buyer\nprice", kind_of("buyer_price_usd")),
          Column("levy\nper unit", kind_of("levy_per_unit_usd")),
          Column("vendor net\nper unit", kind_of("vendor_net_per_unit_usd")),
+         Column("running\na year", kind_of("running_cost_per_year_usd")),
          Column("cost\nper unit", kind_of("cost_per_unit_usd"))],
         title="Prices per unit",
-        notes=["cost per unit: buyer price + host cost + lifetime energy."],
+        notes=["running a year: energy, facility, maintenance and operations. cost per unit: buyer "
+               "price + host cost + the running costs of the life (present value). A levy base in "
+               "money is a customs value per unit."],
     )
     compute = Table(
         [Column("chip"), Column(f"{precision}\nTFLOP/s", kind_of("tflops")),
+         Column("attain-\nable", kind_of("attainable_tflops")),
          Column("utili-\nzation", kind_of("utilization")),
          Column("effective\nTFLOP/s", kind_of("effective_tflops_per_unit")),
          Column("TFLOP/s\nper $1k", kind_of("tflops_per_kusd")), Column("TPP", NUMBER),
          Column("memory\nGB", kind_of("memory_gb")), Column("watts", kind_of("power_w"))],
         title=f"Compute (dense {precision}, no sparsity)",
-        notes=["TFLOP/s per $1k: effective TFLOP/s per $1,000 of buyer price. TPP: the "
-               "export-control metric, max over precisions of TFLOP/s x bits."],
+        notes=["attainable: the peak the workload's arithmetic intensity allows (bandwidth x "
+               "intensity). TFLOP/s per $1k: effective TFLOP/s per $1,000 of buyer price. TPP: the "
+               "export-control metric, max over precisions of peak TFLOP/s x bits."],
     )
     for f in result.chips.values():
         c = f.chip
-        prices.rows.append([c.key, c.price_usd, c.levy_rate, c.levy_base, f.buyer_price_usd,
-                            f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.cost_per_unit_usd])
-        compute.rows.append([c.key, f.tflops, c.utilization, f.effective_tflops_per_unit,
+        base = human_money(c.levy_base) if c.levy_base_is_money else c.levy_base  # V, else the share s
+        prices.rows.append([c.key, c.price_usd, c.levy_rate, base, f.buyer_price_usd,
+                            f.levy_per_unit_usd, f.vendor_net_per_unit_usd, f.running_cost_per_year_usd,
+                            f.cost_per_unit_usd])
+        compute.rows.append([c.key, f.tflops, f.attainable_tflops, c.utilization, f.effective_tflops_per_unit,
                              f.tflops_per_kusd, f.tpp, c.memory_gb, c.power_w])
     sources = Table([Column("chip"), Column("name"), Column("as of"), Column("source", wrap=True)],
                     title="Sources")

@@ -31,6 +31,14 @@ def scenario_lines(scenario: Scenario, ranges: bool = True) -> list[str]:
         f"assumptions: {a.precision}, {a.lifetime_years:g} years, levy pass-through "
         f"{human_rate(a.levy_pass_through)}, incumbent platform {a.incumbent_platform}",
     ]
+    if a.discount_rate:  # shown only when set, so that version 1's tables stay as they were
+        lines.append(f"discount rate {human_rate(a.discount_rate)} a year: running costs are present values")
+    w = scenario.workload
+    work = ([] if w.arithmetic_intensity is None else [f"arithmetic intensity {w.arithmetic_intensity:g} "
+                                                       "FLOP/byte"]) \
+        + ([] if w.flops_per_token is None else [f"{human_number(w.flops_per_token)} FLOP per token"])
+    if work:
+        lines.append("workload: " + ", ".join(work))
     if ranges:
         lines += [f"range collapsed: {path} {_show_range(path, uncertain)}"
                   for path, uncertain in scenario.ranges]

@@ -75,14 +75,17 @@ class _Context:
     """The chip of each other tag than a and c: a mix numbers its chips 1, 2, ..."""
 
     def chip_terms(self, key: str, tag: str) -> dict[str, Callable[[], Term]]:
-        """The per-chip terms of chip `key`, their symbols suffixed with `tag` (a or c)."""
-        f: ChipFigures = self.result.chips[key]
-        chip = f.chip
-        a = self.scenario.assumptions
+        """The per-chip terms of chip `key`, their symbols suffixed with `tag` (a or c): its inputs,
+        then what the model derives from them."""
+        return {**self._chip_inputs(key, tag), **self._chip_derived(key, tag)}
+
+    def _chip_makers(self, key: str, tag: str) -> tuple[Callable[..., Callable[[], Term]],
+                                                        Callable[..., Callable[[], Term]],
+                                                        Callable[..., Callable[[], Term]]]:
+        """The three makers of a chip's terms: an input of the chip's own, a derived figure, and an
+        input the chip may set or leave to the scenario's assumption."""
+        chip = self.result.chips[key].chip
         base = f"chips.{key}"
-        own_electricity = chip.electricity_usd_per_kwh is not None
-        platform = self.scenario.platforms.get(chip.platform)
-        on_incumbent = chip.platform == a.incumbent_platform
 
         def given(symbol: str, meaning: str, path: str, value: Value, kind: str,
                   source: str | None = chip.source) -> Callable[[], Term]:
@@ -100,9 +103,16 @@ class _Context:
             return given(symbol, f"{meaning} of {key}", f"{base}.{name}" if own is not None
                          else f"assumptions.{name}", value, kind, chip.source if own is not None else None)
 
-        money_base = chip.levy_base_is_money
-        roofline = self.scenario.workload.arithmetic_intensity is not None
-        migration_formula = "0 (on the incumbent platform)" if on_incumbent else "m + em × cem"
+        return given, derived, own_or
+
+    def _chip_inputs(self, key: str, tag: str) -> dict[str, Callable[[], Term]]:
+        """The inputs of chip `key` the model reads."""
+        f: ChipFigures = self.result.chips[key]
+        chip = f.chip
+        a = self.scenario.assumptions
+        base = f"chips.{key}"
+        own_electricity = chip.electricity_usd_per_kwh is not None
+        given, _, own_or = self._chip_makers(key, tag)
         return {
             f"p_{tag}": given("p", f"list price of {key}", f"{base}.price", chip.price_usd, "money"),
             f"r_{tag}": given("r", f"levy rate of {key}", f"{base}.levy_rate", chip.levy_rate, "rate"),
@@ -133,6 +143,20 @@ class _Context:
                                chip.operations_usd_per_year, f.operations_per_year_usd, "money"),
             f"S_{tag}": given("S", f"units of {key} available", f"{base}.supply_units", chip.supply_units,
                               "number"),
+        }
+
+    def _chip_derived(self, key: str, tag: str) -> dict[str, Callable[[], Term]]:
+        """What the model derives for chip `key` from its inputs."""
+        f: ChipFigures = self.result.chips[key]
+        chip = f.chip
+        a = self.scenario.assumptions
+        platform = self.scenario.platforms.get(chip.platform)
+        on_incumbent = chip.platform == a.incumbent_platform
+        _, derived, _ = self._chip_makers(key, tag)
+        money_base = chip.levy_base_is_money
+        roofline = self.scenario.workload.arithmetic_intensity is not None
+        migration_formula = "0 (on the incumbent platform)" if on_incumbent else "m + em × cem"
+        return {
             f"rho_{tag}": derived("rho", f"effective levy rate of {key}", "L_x / b_x" if money_base
                                   else "r_x × s_x", f.effective_levy_rate, "rate",
                                   ["L", "b"] if money_base else ["r", "s"]),

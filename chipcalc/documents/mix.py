@@ -3,8 +3,6 @@ outcomes `diff` compares."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Sequence
 
 from ..analysis.mix import FleetMixes, MixLimit, MixResult, fleet_mixes, mix_applies
@@ -51,26 +49,8 @@ def mix_rows(runs: Sequence[FleetMixes]) -> list[Row]:
     return rows
 
 
-def mix_csv(runs: Sequence[FleetMixes]) -> str:
-    """The rows under a fixed header, so that a run with no chip used (no orders, or none feasible)
-    still has its header row (CLI.md). Cells as every CSV of chipcalc writes them: empty for null,
-    true/false, floats at full precision."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({key: _cell(value) for key, value in row.items()} for row in mix_rows(runs))
-    return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else value
-
-
-MIX: View[Sequence[FleetMixes]] = View(mix_document, mix_rows, csv_text=mix_csv)
+# CSV_COLUMNS is the header when no chip is used at all (no orders, or none feasible): CLI.md
+MIX: View[Sequence[FleetMixes]] = View(mix_document, mix_rows, columns=CSV_COLUMNS)
 
 
 # Outcomes, flat: what `diff` compares ---------------------------------------------------

@@ -140,3 +140,26 @@ def test_every_format(repo: Path, fmt: str) -> None:
     result = run("diff", "HEAD~1:s/base.yaml", "s/base.yaml", "-f", fmt)
     assert result.exit_code == 0
     assert "levy_rate" in result.stdout
+
+
+def test_the_table_says_where_in_a_legend_and_moves_long_text_to_notes(write_scenario) -> None:
+    source = "R: " + "a long citation " * 6  # 99 characters: too long for a column at 80
+    old = write_scenario(BASE.replace("utilization: 40%}", "utilization: 40%, host_cost: 1k, source: x}"),
+                         "old.yaml")
+    new = write_scenario(BASE.replace("levy_rate: 25%", "levy_rate: 35%")
+                         .replace("utilization: 40%}", f"utilization: 40%, source: '{source.strip()}'}}"), "new.yaml")
+    lines = CliRunner().invoke(app, ["diff", str(old), str(new)], env={"COLUMNS": "80"}).stdout.splitlines()
+    table = lines[lines.index("Inputs changed (3)"):]
+    rows = {line.split()[0]: line.split()[1:] for line in table if line.startswith("chips.")}
+    # new.yaml's line 4 is `  h200: {price: $30k, levy_rate: 35%, ...`: "  h200: {" is 9 characters and
+    # "price: $30k, " 13, so the rate's value starts at column 9 + 13 + "levy_rate: " 11 + 1 = 34
+    assert rows["chips.h200.levy_rate"] == ["25%", "35%", "4:34"]
+    # old.yaml's host_cost, which new.yaml drops (its default, $0): after "levy_rate: 25%, " (16),
+    # "tflops: {bf16: 1000}, " (22), "utilization: 40%, " (18) and "host_cost: " (11), 22 + 67 + 1 = 90
+    assert rows["chips.h200.host_cost"] == ["$1.00k", "$0", "old", "4:90"]
+    # new.yaml's source: "source: " (8) after the utilization, 22 + 16 + 22 + 18 + 8 + 1 = 87
+    assert rows["chips.h200.source"] == ["x", "[1]", "4:87"]
+    notes = " ".join(" ".join(table).split())
+    assert f"where: LINE:COL in {new}, old LINE:COL in {old}" in notes  # each file named once
+    assert f"[1] chips.h200.source, new: {source.strip()}" in notes
+    assert max(len(line) for line in lines) <= 80

@@ -135,7 +135,7 @@ def _print_table(sections: "list[Section]") -> None:
     from ..render.terminal import render_table
 
     console = Console(highlight=False, soft_wrap=False)  # reads NO_COLOR, FORCE_COLOR, COLUMNS here
-    console.print(render_table(sections))
+    console.print(render_table(sections, console.width))
 
 
 def _table_text(sections: "list[Section]") -> str:

@@ -38,6 +38,12 @@ class Table:
     title: str | None = None
     notes: list[str] = field(default_factory=list)
     """Lines shown under the table: legends for its marks."""
+    keys: int = 1
+    """How many leading columns name a row: a table split into column groups to fit a width
+    (`fit.py`) repeats them in every group."""
+    short: dict[str, str] = field(default_factory=dict)
+    """Short forms of whole cells (a chip's key as a letter) that the table shows instead, with a
+    legend under it, when it is too wide for the width."""
 
 
 @dataclass

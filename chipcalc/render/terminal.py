@@ -1,6 +1,7 @@
 """The terminal view: rich tables. The only module besides the CLI that imports rich.
 
-Pipes and files get plain text instead (`text.py`)."""
+Pipes and files get plain text instead (`text.py`); both draw each table as `fit.py` lays it out
+for the width, so rich never has to shrink a column (it would cut its cells with `…`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..safe import printable, printable_block
-from .layout import Section, Table, cells
+from .fit import GAP, Grid, fit
+from .layout import Section
 
 
-def render_table(sections: list[Section]) -> RenderableType:
-    """All sections as one renderable. Styles are always set; the console drops colour under NO_COLOR."""
+def render_table(sections: list[Section], width: int = 80) -> RenderableType:
+    """All sections as one renderable for a console `width` wide. Styles are always set; the
+    console drops colour under NO_COLOR."""
     parts: list[RenderableType] = []
     for section in sections:
         parts.append(Text(printable(section.heading), style="bold cyan"))
@@ -23,28 +26,24 @@ def render_table(sections: list[Section]) -> RenderableType:
         for line in section.lines:
             parts.append(Text(printable(line), style="dim"))
         for table in section.tables:
-            parts.append(Text(""))
-            parts.append(_table(table))
+            for grid in fit(table, width):
+                parts += [Text(""), _grid(grid)]
         parts.append(Text(""))
     return Group(*parts)
 
 
-def _table(table: Table) -> RenderableType:
-    rich_table = RichTable(
-        box=box.SIMPLE_HEAD,
-        title=Text(printable(table.title)) if table.title else None,
-        title_justify="left",
-        title_style="bold",
-        header_style="bold",
-        pad_edge=False,
-        padding=(0, 0),
-    )
-    for column in table.columns:
-        header = Text("\n".join(printable(line) for line in column.header.split("\n")))
-        rich_table.add_column(header, justify="right" if column.right_aligned else "left",
-                              no_wrap=not column.wrap, overflow="fold" if column.wrap else "ellipsis")
-    for row in cells(table):
-        rich_table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup in a name
-    if not table.notes:
-        return rich_table
-    return Group(rich_table, Text("\n".join(printable(note) for note in table.notes), style="dim"))
+def _grid(grid: Grid) -> RenderableType:
+    # No edges, and GAP - 1 spaces of padding right of each cell besides the box's divider: the
+    # geometry of text.py, so that the widths `fit` chose are the widths drawn.
+    rich_table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0),
+                           header_style="bold")
+    for header, width, right in zip(grid.padded_headers(), grid.widths, grid.right):
+        rich_table.add_column(Text("\n".join(header)), justify="right" if right else "left", width=width,
+                              no_wrap=True, overflow="fold")
+    for row in grid.rows:
+        rich_table.add_row(*(Text("\n".join(cell)) for cell in row))  # Text: no rich markup in a name
+    parts: list[RenderableType] = [Text("\n".join(grid.title), style="bold")] if grid.title else []
+    parts.append(rich_table)
+    if grid.notes:
+        parts.append(Text("\n".join(grid.notes), style="dim"))
+    return Group(*parts)

@@ -1,8 +1,8 @@
 """Plain-text tables, for pipes and logs: ASCII only, no colour, nothing cut off.
 
-On a terminal the CLI draws the same sections with rich (`terminal.py`); here a
-column is as wide as its widest cell, so piped output keeps every value whole
-(only columns marked `wrap`, such as sources, fold to fit the width).
+On a terminal the CLI draws the same sections with rich (`terminal.py`). Both draw each table as
+`fit.py` lays it out for the width, so no line is wider than the width and no value is cut: long
+headers wrap, long text folds or moves to a note, wide tables split into groups of columns.
 """
 
 from __future__ import annotations
@@ -10,60 +10,43 @@ from __future__ import annotations
 import textwrap
 
 from ..safe import no_command, printable, printable_block
-from .layout import Section, Table, cells
-
-GAP = 2
-"""Spaces between columns."""
+from .fit import GAP, Grid, fit, wrap_prose
+from .layout import Section
 
 
 def render_text(sections: list[Section], width: int = 80) -> str:
     parts: list[str] = []
     for section in sections:
-        parts.append(printable(section.heading))
+        parts += wrap_prose(printable(section.heading), width)
         if section.description:
-            parts.append(printable_block(section.description))
-        parts.extend(_wrapped(printable(line), width) for line in section.lines)
+            parts += [quoted for line in printable_block(section.description).split("\n")
+                      for quoted in _quoted(line, width)]
+        for line in section.lines:
+            parts += wrap_prose(printable(line), width)
         for table in section.tables:
-            parts.append("")
-            parts.append(_table(table, width))
+            for grid in fit(table, width):
+                parts += ["", *_grid(grid)]
         parts.append("")
     return "\n".join(no_command(line) for line in "\n".join(parts).split("\n")) + "\n"
 
 
-def _wrapped(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)) or text
+def _quoted(line: str, width: int) -> list[str]:
+    """A line of a description (`> ` and its text) wrapped to `width`, each line after `> ` too."""
+    return textwrap.wrap(line, width, break_on_hyphens=False, subsequent_indent="> ") or [line]
 
 
-def _table(table: Table, width: int) -> str:
-    headers = [[printable(line) for line in column.header.split("\n")] for column in table.columns]
-    rows = [[cell.split("\n") for cell in row] for row in cells(table)]
-    widths = [max([len(line) for line in header] + [len(line) for row in rows for line in row[i]])
-              for i, header in enumerate(headers)]
-    folding = [i for i, column in enumerate(table.columns) if column.wrap]
-    if folding and sum(widths) + GAP * (len(widths) - 1) > width:
-        fixed = sum(w for i, w in enumerate(widths) if i not in folding) + GAP * (len(widths) - 1)
-        room = max((width - fixed) // len(folding), 20)
-        for i in folding:
-            widths[i] = min(widths[i], room)
-            rows = [row[:i] + [_fold(row[i], room)] + row[i + 1:] for row in rows]
-    lines = [printable(table.title)] if table.title else []
-    height = max(len(header) for header in headers)
+def _grid(grid: Grid) -> list[str]:
+    headers = grid.padded_headers()
     # Headers of several lines sit on the bottom line, as a column of numbers reads upwards.
-    padded = [[""] * (height - len(header)) + header for header in headers]
-    lines += [_line([padded[i][k] for i in range(len(headers))], widths, table) for k in range(height)]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
+    lines = grid.title + [_line([header[k] for header in headers], grid) for k in range(len(headers[0]))]
+    lines.append((" " * GAP).join("-" * w for w in grid.widths))
+    for row in grid.rows:
         for k in range(max(len(cell) for cell in row)):
-            lines.append(_line([cell[k] if k < len(cell) else "" for cell in row], widths, table))
-    lines.extend(_wrapped(printable(note), width) for note in table.notes)
-    return "\n".join(lines)
+            lines.append(_line([cell[k] if k < len(cell) else "" for cell in row], grid))
+    return lines + grid.notes
 
 
-def _fold(lines: list[str], width: int) -> list[str]:
-    return [part for line in lines for part in (textwrap.wrap(line, width) or [""])]
-
-
-def _line(values: list[str], widths: list[int], table: Table) -> str:
-    cells_ = [value.rjust(w) if column.right_aligned else value.ljust(w)
-              for value, w, column in zip(values, widths, table.columns)]
+def _line(values: list[str], grid: Grid) -> str:
+    cells_ = [value.rjust(w) if right else value.ljust(w)
+              for value, w, right in zip(values, grid.widths, grid.right)]
     return (" " * GAP).join(cells_).rstrip()

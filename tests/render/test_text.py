@@ -34,16 +34,26 @@ def test_a_header_of_two_lines_sits_on_the_bottom_line() -> None:
     assert lines[2:6] == ["       list", "chip  price", "----  -----", "a       $10"]
 
 
-def test_only_wrap_columns_fold_to_the_width() -> None:
-    source = "word " * 30
-    table = Table([Column("chip"), Column("source", wrap=True)], [["a", source.strip()]])
+def test_wrap_columns_fold_and_other_long_text_moves_to_a_note() -> None:
+    source = ("word " * 30).strip()
+    table = Table([Column("chip"), Column("source", wrap=True)], [["a", source]])
     lines = render_text([Section("H", [], [table])], width=40).splitlines()
     assert all(len(line) <= 40 for line in lines)
-    assert sum(1 for line in lines if "word" in line) > 1
-    unwrapped = Table([Column("chip"), Column("source")], [["a", source.strip()]])
-    assert any(len(line) > 40 for line in render_text([Section("H", [], [unwrapped])], width=40).splitlines())
+    assert sum(1 for line in lines if line.startswith(("a  ", "   ")) and "word" in line) > 1  # in its column
+    unwrapped = Table([Column("chip"), Column("source")], [["a", source]])
+    lines = render_text([Section("H", [], [unwrapped])], width=40).splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert "a     [1]" in lines and lines[lines.index("a     [1]") + 1].startswith("[1] a, source: word")
 
 
 def test_long_lines_under_a_heading_wrap() -> None:
     text = render_text([Section("H", ["one two three four five six"])], width=10)
     assert text == "H\none two\nthree four\nfive six\n\n"
+
+
+def test_headings_titles_and_descriptions_wrap_too() -> None:
+    table = Table([Column("a")], [["1"]], title="a title of several words")
+    text = render_text([Section("a heading of words", [], [table], "a description of words")], width=14)
+    assert text == ("a heading of\nwords\n"
+                    "> a\n> description\n> of words\n"  # every line of a description set after "> "
+                    "\na title of\nseveral words\na\n-\n1\n\n")

@@ -11,7 +11,7 @@ from ...values import human_money, human_number, human_rate
 from ..layout import NUMBER, Column, Lines, Section, Table, show
 
 if TYPE_CHECKING:
-    from ...analysis.diff import Diff, OutcomeChange
+    from ...analysis.diff import Diff, InputChange, OutcomeChange
     from ...analysis.explain import Explanation, Term
 
 
@@ -42,11 +42,13 @@ def diff_sections(diff: Diff) -> list[Section]:
     if diff.inputs:
         inputs = Table([Column("input"), Column("old", NUMBER), Column("new", NUMBER),
                         Column("where", wrap=True)], title=f"Inputs changed ({len(diff.inputs)})")
+        files: dict[str, str] = {}
         for c in diff.inputs:
             kind = kind_of(c.path) if c.kind.numeric else Display.TEXT
             inputs.rows.append([c.path, "(absent)" if c.old is None else show(c.old, kind),
-                                "(absent)" if c.new is None else show(c.new, kind),
-                                c.new_where or c.old_where or "default"])
+                                "(absent)" if c.new is None else show(c.new, kind), _where(c, diff, files)])
+        if files:
+            inputs.notes.append("where: " + ", ".join(f"{shown} in {file}" for shown, file in files.items()))
         tables.append(inputs)
     groups: dict[str, list[OutcomeChange]] = {}
     for c in diff.outcomes:
@@ -59,6 +61,19 @@ def diff_sections(diff: Diff) -> list[Section]:
         tables.append(table)
     return [Section(heading_text, [f"{len(diff.inputs)} inputs and {len(diff.outcomes)} outcomes changed"],
                     tables)]
+
+
+def _where(c: InputChange, diff: Diff, files: dict[str, str]) -> str:
+    """Where the input's new value was set (its old one, for an input NEW removes): LINE:COL in NEW,
+    `old LINE:COL` in OLD, each file named once in `files`, the legend; any other file in full."""
+    for where, file, shown in ((c.new_where, diff.new.file, "LINE:COL"), (c.old_where, diff.old.file,
+                                                                           "old LINE:COL")):
+        if where:
+            if not where.startswith(f"{file}:"):
+                return where
+            files[shown] = file
+            return shown.replace("LINE:COL", where[len(file) + 1:])
+    return "default"
 
 
 def _change(c: OutcomeChange) -> str:

@@ -61,11 +61,10 @@ def chip_tables(result: ScenarioResult) -> list[Table]:
 
 
 def _chips_summary(result: ScenarioResult) -> list[SummaryRow]:
-    rows: list[SummaryRow] = []
-    for f in result.chips.values():
-        rows += [(f"{f.chip.key}: buyer price", f.buyer_price_usd, kind_of("buyer_price_usd")),
-                 (f"{f.chip.key}: TFLOP/s per $1k", f.tflops_per_kusd, kind_of("tflops_per_kusd"))]
-    return rows
+    """A chip a row, the buyer price in one table and the compute per dollar in another."""
+    chips = result.chips.values()
+    return ([("buyer price", f.chip.key, f.buyer_price_usd, kind_of("buyer_price_usd")) for f in chips]
+            + [("TFLOP/s per $1k", f.chip.key, f.tflops_per_kusd, kind_of("tflops_per_kusd")) for f in chips])
 
 
 def levy_sections(results: list[ScenarioResult]) -> list[Section]:

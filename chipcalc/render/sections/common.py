@@ -14,8 +14,9 @@ from ..layout import MONEY, RATE, Column, Section, Table, show
 ORDER_MARK = "*"
 SHORT_MARK = "!"
 
-SummaryRow = tuple[str, Any, Display]
-"""A row of the side-by-side summary: its label, one scenario's value, and how to show it."""
+SummaryRow = tuple[str | None, str, Any, Display]
+"""A row of the side-by-side summary: the group it belongs to (an order, a chip; None for the
+scenario's totals), its label, one scenario's value, and how to show it."""
 
 
 def heading(scenario: Scenario) -> str:
@@ -76,16 +77,23 @@ def description(scenario: Scenario) -> str | None:
 
 def summary_section(results: list[ScenarioResult],
                     rows_of: Callable[[ScenarioResult], list[SummaryRow]]) -> Section:
-    """The scenarios side by side: one column each, one row per figure."""
+    """The scenarios side by side: one column each, one row per figure, a table per group of rows
+    (the totals, then each order or chip), so that no label has to repeat the group's name."""
     columns = [Column("")] + [Column(r.scenario.name, MONEY) for r in results]
-    by_label: dict[str, list[Any]] = {}
-    kinds: dict[str, Display] = {}
+    groups: dict[str | None, dict[str, list[Any]]] = {}
+    kinds: dict[tuple[str | None, str], Display] = {}
     for index, result in enumerate(results):
-        for label, value, kind in rows_of(result):
-            by_label.setdefault(label, [None] * len(results))[index] = value
-            kinds[label] = kind
-    table = Table(columns, title="Scenarios side by side")
-    for label, values in by_label.items():
-        table.rows.append([label] + [show(v, kinds[label]) for v in values])
-    return Section("Summary", [], [table])
-
+        for group, label, value, kind in rows_of(result):
+            groups.setdefault(group, {}).setdefault(label, [None] * len(results))[index] = value
+            kinds[group, label] = kind
+    tables = []
+    for group, by_label in groups.items():
+        # an order's table leaves out the scenarios that have no such order
+        shown = [i for i in range(len(results))
+                 if group is None or any(values[i] is not None for values in by_label.values())]
+        table = Table([columns[0]] + [columns[i + 1] for i in shown],
+                      title="Scenarios side by side" + (f": {group}" if group else ""))
+        table.rows = [[label] + [show(values[i], kinds[group, label]) for i in shown]
+                      for label, values in by_label.items()]
+        tables.append(table)
+    return Section("Summary", [], tables)

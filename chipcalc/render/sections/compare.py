@@ -135,18 +135,18 @@ def breakeven_table(order: OrderResult) -> Table:
 def _compare_summary(result: ScenarioResult) -> list[SummaryRow]:
     rows: list[SummaryRow] = levy_summary(result)
     for order in result.orders:
-        name = order.order.name
+        group = f"order {order.order.name}"
         rows += [
-            (f"{name}: TCO of {order.order.chip}", order.own.tco_usd, kind_of("tco_usd")),
-            (f"{name}: cheapest option", order.cheapest.chip, TEXT),
-            (f"{name}: its TCO", order.cheapest.tco_usd, kind_of("tco_usd")),
-            (f"{name}: its vs order", order.cheapest.vs_order, kind_of("vs_order")),
+            (group, f"TCO of {order.order.chip}", order.own.tco_usd, kind_of("tco_usd")),
+            (group, "cheapest option", order.cheapest.chip, TEXT),
+            (group, "its TCO", order.cheapest.tco_usd, kind_of("tco_usd")),
+            (group, "its vs order", order.cheapest.vs_order, kind_of("vs_order")),
         ]
     return rows
 
 
 def levy_summary(result: ScenarioResult) -> list[SummaryRow]:
     """The totals in the side-by-side summary of `compare` and `levy`."""
-    return [("spend", result.total.spend_usd, kind_of("spend_usd")),
-            ("levy paid", result.total.levy_usd, kind_of("levy_usd")),
-            ("vendor net revenue", result.total.vendor_net_usd, kind_of("vendor_net_usd"))]
+    return [(None, "spend", result.total.spend_usd, kind_of("spend_usd")),
+            (None, "levy paid", result.total.levy_usd, kind_of("levy_usd")),
+            (None, "vendor net revenue", result.total.vendor_net_usd, kind_of("vendor_net_usd"))]

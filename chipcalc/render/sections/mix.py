@@ -126,10 +126,10 @@ def mix_summary(result: ScenarioResult) -> list[SummaryRow]:
     totals and the units of each chip in it ("none fits" when no mix meets the demand)."""
     rows: list[SummaryRow] = []
     for mix in fleet_mixes(result).mixes:
-        name = mix.name
-        rows += [(f"{name}: cheapest feasible mix, TCO", mix.tco_usd if mix.feasible else "none fits",
+        group = f"order {mix.name}"
+        rows += [(group, "cheapest feasible mix, TCO", mix.tco_usd if mix.feasible else "none fits",
                   kind_of("tco_usd")),
-                 (f"{name}: mix levy paid", mix.levy_usd, kind_of("levy_usd")),
-                 (f"{name}: mix vs order", mix.vs_order, kind_of("vs_order"))]
-        rows += [(f"{name}: mix units of {chip.chip}", chip.units, COUNT) for chip in mix.chips]
+                 (group, "mix levy paid", mix.levy_usd, kind_of("levy_usd")),
+                 (group, "mix vs order", mix.vs_order, kind_of("vs_order"))]
+        rows += [(group, f"mix units of {chip.chip}", chip.units, COUNT) for chip in mix.chips]
     return rows

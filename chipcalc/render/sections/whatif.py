@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import string
+from typing import TYPE_CHECKING, Sequence
 
 from ...documents import Analysis
 from ...kinds import Display, kind_of
@@ -33,6 +34,9 @@ def seek_sections(run: Analysis[Seek]) -> list[Section]:
 
 MAX_SHOWN = 21
 """A table shows at most this many values of each varied input; JSON and CSV carry every point."""
+MAX_COLUMNS = 11
+"""A grid of two inputs shows at most this many values of the second, as columns: the map of the
+cheapest option then fits 80 columns whole."""
 
 
 def sweep_sections(run: Analysis[Sweep]) -> list[Section]:
@@ -43,7 +47,7 @@ def sweep_sections(run: Analysis[Sweep]) -> list[Section]:
         section.tables.append(_sweep_line(sweep, rows))
         shown_all = len(rows) == len(sweep.axes[0])
     else:
-        cols = _shown(len(sweep.axes[1]))
+        cols = _shown(len(sweep.axes[1]), MAX_COLUMNS)
         section.tables += _sweep_panels(sweep, rows, cols)
         shown_all = len(rows) == len(sweep.axes[0]) and len(cols) == len(sweep.axes[1])
     section.lines.append(f"rows: {sweep.paths[0]}"
@@ -90,8 +94,18 @@ def _sweep_panels(sweep: Sweep, rows: list[int], cols: list[int]) -> list[Table]
         for i in rows:
             cells = [sweep.chips[int(grid[i, j])] if values is None else float(grid[i, j]) for j in cols]
             table.rows.append([float(sweep.axes[0][i])] + cells)
+        if values is None:  # a map of the cheapest reads best whole: its chips as letters, if it must
+            used = {chip for row in table.rows for chip in row[1:]}
+            table.short = letters([chip for chip in sweep.chips if chip in used])
         tables.append(table)
     return tables
+
+
+def letters(names: Sequence[str]) -> dict[str, str]:
+    """A letter for each name, in order: A, B, ... Z, then AA, AB, ..."""
+    alphabet = string.ascii_uppercase
+    return {name: (alphabet[i // 26 - 1] if i >= 26 else "") + alphabet[i % 26]
+            for i, name in enumerate(names)}
 
 
 def short_path(path: str) -> str:
@@ -100,10 +114,11 @@ def short_path(path: str) -> str:
     return rest if head in ("chips", "platforms", "assumptions") and rest else path
 
 
-def _shown(count: int) -> list[int]:
-    if count <= MAX_SHOWN:
+def _shown(count: int, most: int = MAX_SHOWN) -> list[int]:
+    """The indices of at most `most` evenly spaced points of `count`, the first and last among them."""
+    if count <= most:
         return list(range(count))
-    return sorted({round(i * (count - 1) / (MAX_SHOWN - 1)) for i in range(MAX_SHOWN)})
+    return sorted({round(i * (count - 1) / (most - 1)) for i in range(most)})
 
 
 TORNADO_ROWS = 15

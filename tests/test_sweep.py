@@ -210,3 +210,44 @@ def test_grid_values_mistakes(start, stop, step, message):
 
 def test_a_grid_of_exactly_ten_million_points_is_allowed():
     assert len(grid_values(1, 10_000_000, 1)) == 10_000_000
+
+
+# Where the cheapest option changes ---------------------------------------------
+
+WORKED = """\
+    assumptions: {lifetime_years: 4, electricity_usd_per_kwh: 0}
+    chips:
+      a: {price: $20k, tflops: {bf16: 1000}, utilization: 50%}
+      b: {price: $11k, tflops: {bf16: 1000}, utilization: 20%}
+    orders:
+      - {chip: a, units: 1000}
+    """
+
+
+@pytest.mark.parametrize("metric", ["tco_usd", "vs_order", "cheapest"])
+def test_a_change_of_the_cheapest_option_is_solved_for_not_put_at_the_grid_midpoint(write_scenario, metric):
+    # No running costs: T_a = 1000 x $20k = $20M for D = 1000 x 1000 x 50% = 500k TFLOP/s; b needs
+    # 500k / (1000 u) units, T_b = 500 / u x $11k = $5.5M / u, equal to T_a at u = 5.5 / 20 = 27.5%.
+    # On the grid 10%, 20%, ..., 50% the change is between 20% and 30%: the midpoint would say 25%,
+    # interpolating the TCOs linearly 20% + 10% x 7.5 / (7.5 + 1.667) = 28.2%.
+    scenario = load_scenario(write_scenario(WORKED))
+    result = sweep(scenario, [("chips.b.utilization", grid_values(0.1, 0.5, 0.1))], metric=metric)
+    (change,) = result.changes
+    assert (change.before, change.after) == ("a", "b")
+    assert change.value == pytest.approx(0.275, rel=1e-14)
+
+
+def test_the_change_is_where_the_goal_seek_puts_it(scenario):
+    from chipcalc.analysis.solve import goal_seek
+
+    result = sweep(scenario, [("chips.ascend_910c.utilization", grid_values(0.2, 0.6, 0.1))], metric="vs_order")
+    (change,) = result.changes
+    assert (change.before, change.after) == ("h200", "ascend_910c")
+    seek = goal_seek(scenario, "chips.ascend_910c.utilization", "ascend_910c")  # a units order: D is fixed
+    assert change.value == pytest.approx(seek.value, rel=1e-12)
+
+
+def test_a_sweep_of_two_inputs_or_without_a_change_lists_none(scenario):
+    assert sweep(scenario, [("chips.h200.price", [20e3, 25e3])]).changes == ()
+    two = sweep(scenario, [("chips.h200.levy_rate", [0.0, 0.5]), ("assumptions.levy_pass_through", [0.0, 1.0])])
+    assert two.changes == ()

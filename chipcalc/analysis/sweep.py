@@ -49,6 +49,20 @@ class Sweep:
     empty for the `cheapest` metric."""
     cheapest: np.ndarray
     """Per grid point, the index into `chips` of the lowest-TCO option (ties: the first in scenario order)."""
+    changes: tuple[Change, ...] = ()
+    """For one input, where the cheapest option changes between grid points, solved for; empty for two."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Where the cheapest option of a one-input sweep changes, between two neighbouring grid points."""
+
+    value: float
+    """The input's value at the change, to about 1e-15 relative: the model re-run between the points."""
+    before: str
+    """The cheapest option just below `value`..."""
+    after: str
+    """... and just above it."""
 
 
 def sweep(scenario: Scenario, varies: list[tuple[str, Sequence[float]]], metric: str = "tco_usd",
@@ -74,7 +88,35 @@ def sweep(scenario: Scenario, varies: list[tuple[str, Sequence[float]]], metric:
         cheapest[rows] = np.argmin(tcos, axis=0)  # the first of equal values: scenario order
         for chip, grid in values.items():
             grid[rows] = _full(options[chip][metric], grid[rows].shape)
-    return Sweep(metric, target.name, paths, axes, chips, values, cheapest)
+    changes = _changes(scenario, paths[0], axes[0], cheapest, order) if len(paths) == 1 else ()
+    return Sweep(metric, target.name, paths, axes, chips, values, cheapest, changes)
+
+
+SPLITS = 200
+"""Halvings at most to find a change (about 60 reach the nearest doubles)."""
+
+
+def _changes(scenario: Scenario, path: str, axis: np.ndarray, cheapest: np.ndarray,
+             order: int) -> tuple[Change, ...]:
+    """Each change of the cheapest option between neighbouring grid points, found by halving the
+    interval on the model's own answer to which option is cheapest (lowest TCO, ties to the first):
+    the point where two options' TCOs are equal, not the grid's midpoint."""
+    chips = tuple(scenario.chips)
+
+    def cheapest_at(x: float) -> int:
+        options = order_options(with_values(scenario, {path: x}), order)
+        return int(np.argmin([float(options[chip]["tco_usd"]) for chip in chips]))
+
+    changes = []
+    for i in np.flatnonzero(cheapest[1:] != cheapest[:-1]) + 1:
+        low, high, first = float(axis[i - 1]), float(axis[i]), int(cheapest[i - 1])
+        for _ in range(SPLITS):
+            middle = (low + high) / 2
+            if not low < middle < high:  # no double left between them
+                break
+            low, high = (middle, high) if cheapest_at(middle) == first else (low, middle)
+        changes.append(Change((low + high) / 2, chips[first], chips[cheapest_at(high)]))
+    return tuple(changes)
 
 
 def _evaluate(scenario: Scenario, paths: tuple[str, ...], axes: tuple[np.ndarray, ...],

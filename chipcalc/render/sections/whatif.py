@@ -71,6 +71,9 @@ def _sweep_line(sweep: Sweep, rows: list[int]) -> Table:
     for i in rows:
         table.rows.append([float(sweep.axes[0][i])] + [float(np.broadcast_to(sweep.values[c], shape)[i])
                                                        for c in chips] + [sweep.chips[int(cheapest[i])]])
+    kind = kind_of(sweep.paths[0])
+    table.notes += [f"the cheapest option changes from {change.before} to {change.after} at "
+                    f"{show(change.value, kind)}, where their TCOs are equal" for change in sweep.changes]
     return table
 
 

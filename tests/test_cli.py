@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from chipcalc import __version__
 from chipcalc.cli import app
+from chipcalc.cli.group import COMMANDS as REGISTERED, build_command
 
 from .conftest import ROOT, SCENARIOS
 
@@ -47,6 +48,30 @@ def test_commands_have_help_with_an_example(command: str) -> None:
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert f"chipcalc {command}" in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["40", "80", "200"])
+@pytest.mark.parametrize("command", list(REGISTERED))
+def test_help_examples_stay_whole_lines_to_copy(command: str, columns: str) -> None:
+    """Regression: click rewrapped examples, `scenarios/levy-passed-` / `through.yaml`, even at 200."""
+    import inspect
+
+    examples = [line.strip() for line in inspect.cleandoc(build_command(command).callback.__doc__).splitlines()
+                if line.startswith("  chipcalc ")]
+    assert examples, f"{command} --help has an example"
+    shown = [line.strip() for line in run(command, "--help", env={"COLUMNS": columns}).stdout.splitlines()]
+    assert [example for example in examples if example not in shown] == []
+    assert "\b" not in "".join(shown)  # click's marker for a paragraph it leaves as written, not shown
+
+
+@pytest.mark.parametrize(("command", "usage"), [
+    ("compare", "Usage: chipcalc compare [OPTIONS] [SCENARIO]..."),  # several scenarios
+    ("cashflow", "Usage: chipcalc cashflow [OPTIONS] [SCENARIO]..."),
+    ("breakeven", "Usage: chipcalc breakeven [OPTIONS] [SCENARIO]"),  # one
+    ("explain", "Usage: chipcalc explain [OPTIONS] [SCENARIO] [METRIC]"),
+])
+def test_usage_says_which_arguments_take_several(command: str, usage: str) -> None:
+    assert run(command, "--help").stdout.splitlines()[0] == usage
 
 
 def test_no_arguments_shows_help_as_a_usage_error() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from ..errors import ChipcalcError, ScenarioError
 from ..fileio import write_atomic
@@ -152,13 +153,27 @@ def _table_text(sections: "list[Section]") -> str:
 Function = TypeVar("Function", bound=Callable[..., None])
 
 
+class Command(TyperCommand):
+    """A command whose usage line says that an argument of several values takes several:
+    `chipcalc compare [OPTIONS] [SCENARIO]...` (Typer writes `[SCENARIO]` for a list argument given
+    a metavar, as if it took one)."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            several = isinstance(param, TyperArgument) and param.nargs != 1
+            pieces += [piece if not several or piece.endswith("...") else f"{piece}..."
+                       for piece in param.get_usage_pieces(ctx)]
+        return pieces
+
+
 def command(family: typer.Typer) -> Callable[[Function], Function]:
     """Register a command in its family's app with its docstring as the help: paragraphs joined
     for the terminal to wrap, and the whole first one as the summary `chipcalc -h` lists (click
     would otherwise cut it at 45 characters)."""
     def register(function: Function) -> Function:
         help_text = _unwrapped(function.__doc__ or "")
-        family.command(name=function.__name__, help=help_text,
+        family.command(name=function.__name__, help=help_text, cls=Command,
                        short_help=help_text.split("\n\n")[0])(function)
         return function
 
@@ -173,6 +188,9 @@ def _unwrapped(docstring: str) -> str:
     paragraphs = []
     for paragraph in inspect.cleandoc(docstring).split("\n\n"):
         lines = paragraph.splitlines()
-        paragraphs.append("\n".join(lines) if lines[0].startswith(" ") else " ".join(lines))
+        # click rewraps every paragraph but one that starts with a line of \b: an example stays one
+        # line however narrow the terminal, so that it can be copied (wrapped, `levy-passed-` /
+        # `through.yaml` could not be)
+        paragraphs.append("\b\n" + "\n".join(lines) if lines[0].startswith(" ") else " ".join(lines))
     return "\n\n".join(paragraphs)
 

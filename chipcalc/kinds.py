@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from .model import Breakeven, Breakevens, ChipFigures, LevyTotal, Option, OrderResult
 from .paths import spec_at
-from .scenario import Chip, Kind, Platform
+from .scenario import Chip, Platform
+from .spec import Kind
 
 
 class Display(str, Enum):

@@ -11,7 +11,8 @@ from dataclasses import replace
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .scenario import Kind, Scenario, Spec, specs
+from .scenario import Scenario
+from .spec import Kind, Spec, specs
 
 _PATH_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
 

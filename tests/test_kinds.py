@@ -9,7 +9,7 @@ from chipcalc.kinds import Display, kind_of
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
 from chipcalc.paths import numeric_inputs
-from chipcalc.scenario import Kind
+from chipcalc.spec import Kind
 
 from .conftest import SCENARIOS
 

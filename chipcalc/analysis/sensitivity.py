@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ..errors import UsageError, did_you_mean
 from ..paths import numeric_inputs, with_values
-from ..scenario import Scenario, Spec
+from ..scenario import Scenario
+from ..spec import Spec
 from .common import OptionFields, checked_chip, checked_order, default_option, order_options
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..errors import Problem, ScenarioError, UsageError
 from ..paths import spec_at, value_at
-from ..scenario import Kind, Scenario, specs
+from ..scenario import Scenario
+from ..spec import Kind, specs
 from .convert import Converter
 from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
                           check_unique_names)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from ..errors import did_you_mean
-from ..scenario import Kind, Spec
+from ..spec import Kind, Spec
 from ..values import (DISTRIBUTIONS, LARGEST, Uncertain, checked_number, describe, is_money_text, parse_money,
                       parse_number, parse_rate, split_range)
 from .marks import Tree

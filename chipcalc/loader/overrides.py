@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from ..errors import ScenarioError, UsageError
 from ..paths import parse_path, step, walk
-from ..scenario import Kind, Mark, Scenario, Spec
+from ..scenario import Scenario
+from ..spec import Kind, Mark, Spec
 from .convert import CURRENCY
 from .marks import MDict, MList, Tree, mdict, parse_yaml
 

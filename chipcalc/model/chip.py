@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..scenario import PRECISION_BITS, Assumptions, Chip, Kind, Platform, Workload
+from ..scenario import PRECISION_BITS, Assumptions, Chip, Platform, Workload
+from ..spec import Kind
 from .discount import lifetime_factor
 
 HOURS_PER_YEAR = 8760

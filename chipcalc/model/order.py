@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..scenario import Kind, Order, Scenario, Workload
+from ..scenario import Order, Scenario, Workload
+from ..spec import Kind
 from .breakeven import Breakevens, Switch, breakevens
 from .chip import HOURS_PER_YEAR, ChipFigures, _shown, chip_figures
 

@@ -62,13 +62,34 @@ def walk(section: type, node: Any, child: Callable[[Any, str, str], Any],
 def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
     """Every value a scenario holds (numbers, text, dates, lists of keys), with its path and spec, in file
     order."""
-    return [(path, spec, list(value) if spec.kind == Kind.KEYS else value)
+    return [(path, input_spec(scenario, path) if spec.kind == Kind.SHARE_OR_MONEY else spec,
+             list(value) if spec.kind == Kind.KEYS else value)
             for path, spec, value in walk(Scenario, scenario, lambda node, _, attr: getattr(node, attr))
             if value is not None]
 
 
+def _as_written(spec: Spec, owner: Any, attr: str) -> Spec:
+    """`spec`, or its money form for a share-or-money value its file wrote as money (a levy base of $20k):
+    then its valid range is any positive amount, and it is shown as money."""
+    if spec.kind == Kind.SHARE_OR_MONEY and getattr(owner, f"{attr}_is_money"):
+        return spec.as_money()
+    return spec
+
+
+def input_spec(scenario: Scenario, path: str) -> Spec:
+    """The spec of the value at `path` as `scenario` holds it: `spec_at`'s, but the money form for a levy
+    base written as money (KeyError, IndexError or ValueError when there is no such value)."""
+    spec = spec_at(path)
+    if spec.kind != Kind.SHARE_OR_MONEY:
+        return spec
+    owner_path, _, key = path.rpartition(".")
+    owner = value_at(scenario, owner_path)
+    return _as_written(spec, owner, specs(type(owner))[key][0])
+
+
 def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
-    """Every number a scenario holds, with its path and spec, in file order."""
+    """Every number a scenario holds, with its path and spec as the scenario holds it (`input_spec`),
+    in file order."""
     return [(path, spec, value) for path, spec, value in leaves(scenario) if spec.numeric]
 
 

@@ -116,6 +116,11 @@ class Spec:
         ceiling = None if self.high is None else self.high - (nudge(self.high) if self.high_open else 0.0)
         return floor, ceiling
 
+    def as_money(self) -> Spec:
+        """This share-or-money spec for a value written as money: any positive amount per unit (a customs
+        value), not a share in (0, 1]."""
+        return Spec(self.key, Kind.MONEY, self.doc, low=0.0, low_open=True)
+
     def violation(self, value: float) -> str | None:
         """Why `value` is out of this key's range, or None (formatted only then: most values are in range)."""
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):

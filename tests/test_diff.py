@@ -129,6 +129,18 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "not inside a git repository" in result.stderr
 
 
+def test_a_money_levy_base_is_shown_as_money(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, base in (("old.yaml", "$20k"), ("new.yaml", "$25k")):
+        text = textwrap.dedent(BASE).replace("levy_rate: 25%", f"levy_rate: 25%, levy_base: {base}")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table = run("diff", "old.yaml", "new.yaml").stdout
+    row = next(line.split() for line in table.splitlines() if line.startswith("chips.h200.levy_base"))
+    assert row[1:3] == ["$20.0k", "$25.0k"]  # not 2000000% and 2500000%
+    inputs = json.loads(run("diff", "old.yaml", "new.yaml", "-f", "json").stdout)["inputs"]
+    assert inputs[0]["path"] == "chips.h200.levy_base" and inputs[0]["kind"] == "money"
+
+
 def test_bad_max_change_is_a_usage_error(repo: Path) -> None:
     result = run("diff", "s/base.yaml", "s/base.yaml", "--max-change", "lots")
     assert result.exit_code == 2

@@ -271,6 +271,11 @@ class _Context:
 
 
 # What each metric is, in symbols: its formula and the terms it needs.
+_TARGET_A = "b* = ((T_c − M_a) / n_a − A × (Ey_a + Fy_a + o_a)) / (1 + A × mr_a) − h_a"
+_TARGET_A_NEEDS = ["T_c", "M_a", "n_a", "A", "Ey_a", "Fy_a", "o_a", "mr_a", "h_a"]
+_TARGET_C = "b* = ((T_a − M_c) / n_c − A × (Ey_c + Fy_c + o_c)) / (1 + A × mr_c) − h_c"
+_TARGET_C_NEEDS = ["T_a", "M_c", "n_c", "A", "Ey_c", "Fy_c", "o_c", "mr_c", "h_c"]
+"""b*, the buyer price at which the two cost the same: of the order's chip a, and of the option c."""
 _OPTION = {
     "units": ("n_c = D / e_c", ["D", "e_c"]),
     "buyer_price_usd": ("b_c = p_c / (1 − t × rho_c) (share base), p_c + t × L_c (money base)", ["b_c"]),
@@ -293,19 +298,22 @@ _OPTION = {
     "supply_shortfall_units": ("max(0, n_c − S_c)", ["n_c", "S_c"]),
     "breakeven.demand_tflops": ("D* = (M_c − M_a) / (k_a / e_a − k_c / e_c)",
                                 ["M_c", "M_a", "k_a", "e_a", "k_c", "e_c"]),
-    "breakeven.levy_rate": ("r* = (1 − p_a / b*) / (t × s_a) (money base: (b* − p_a) / (t × V_a)), "
-                            "b* = ((T_c − M_a) / n_a − A × (Ey_a + Fy_a + o_a)) / (1 + A × mr_a) − h_a",
-                            ["T_c", "M_a", "n_a", "A", "Ey_a", "Fy_a", "o_a", "mr_a", "h_a", "p_a", "t",
-                             "s_a"]),
+    "breakeven.levy_rate": ("r* = (1 − p_a / b*) / (t × s_a), " + _TARGET_A,
+                            [*_TARGET_A_NEEDS, "p_a", "t", "s_a"]),
     "breakeven.migration_cost_usd": ("M* = T_a − n_c × k_c", ["T_a", "n_c", "k_c"]),
-    "breakeven.price_usd": ("p* = b* × (1 − t × rho_c) (money base: b* − t × L_c), "
-                            "b* = ((T_a − M_c) / n_c − A × (Ey_c + Fy_c + o_c)) / (1 + A × mr_c) − h_c",
-                            ["T_a", "M_c", "n_c", "A", "Ey_c", "Fy_c", "o_c", "mr_c", "h_c", "t", "rho_c"]),
+    "breakeven.price_usd": ("p* = b* × (1 − t × rho_c), " + _TARGET_C, [*_TARGET_C_NEEDS, "t", "rho_c"]),
     "breakeven.utilization": ("u* = D × k_c / (F'_c × (T_a − M_c))", ["D", "k_c", "F'_c", "T_a", "M_c"]),
     "breakeven.lifetime_years": ("L* = A* (d = 0), else −ln(1 − A* × ln(1 + d)) / ln(1 + d); A* = U / V, "
                                  "U = (n_c × H_c + M_c) − (n_a × H_a + M_a), V = n_a × R_a − n_c × R_c",
                                  ["n_c", "H_c", "M_c", "n_a", "H_a", "M_a", "R_a", "R_c", "d"]),
 }
+_MONEY_BASE = {
+    "breakeven.levy_rate": ("r* = (b* − p_a) / (t × V_a), " + _TARGET_A,
+                            [*_TARGET_A_NEEDS, "p_a", "t", "V_a"]),
+    "breakeven.price_usd": ("p* = b* − t × L_c, " + _TARGET_C, [*_TARGET_C_NEEDS, "t", "L_c"]),
+}
+"""The two breakevens whose closed form differs where the levy base (of a for the levy rate, of c for the
+price) is written as money, a customs value V (MODEL.md, breakevens 2 and 4)."""
 _ORDER = {
     "units": ("n_a", ["n_a"]),
     "demand_tflops": ("D = n_a × e_a", ["D"]),
@@ -338,6 +346,9 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
     option = None if per_order else _pick_option(order, metric, chip, result)
     context = _Context(scenario, result, order, option.chip if option else order.order.chip)
     formula, needs = (_ORDER if per_order else _OPTION)[metric]
+    if metric in _MONEY_BASE and _money_base(result, order.order.chip if metric == "breakeven.levy_rate"
+                                             else option.chip):
+        formula, needs = _MONEY_BASE[metric]
     if option is not None:
         formula, needs = _for_option(formula, needs, option.is_order_chip)
     context.totals = _totals(context, option, order)
@@ -346,6 +357,10 @@ def explain(result: ScenarioResult, metric: str, order_name: str | None = None,
     value, reason = _value(order, option, metric, per_order)
     return Explanation(metric, scenario.name, order.order.name, None if per_order else option.chip,
                        value, reason, formula, tuple(t for t in context.terms.values() if t is not None))
+
+
+def _money_base(result: ScenarioResult, chip: str) -> bool:
+    return result.chips[chip].chip.levy_base_is_money
 
 
 def _pick_option(order: OrderResult, metric: str, chip: str | None, result: ScenarioResult) -> Option:

@@ -132,15 +132,21 @@ def sweep_document(run: Analysis[Sweep]) -> Document:
 
 
 def tornado_document(run: Analysis[Tornado]) -> Document:
+    """The tornado; `not_moved` lists the inputs that could not move, each with its `reason`."""
     tornado = run.result
     return {"schema_version": SCHEMA_VERSION, "scenario": run.scenario.name, "order": tornado.order,
-            "option": tornado.option, "metric": tornado.metric, "swing": tornado.swing, "base": tornado.base,
-            "inputs": tornado_rows(run)}
+            "option": tornado.option, "metric": tornado.metric, "swing": tornado.swing,
+            "swing_points": tornado.swing_points, "base": tornado.base, "inputs": tornado_rows(run),
+            "not_moved": [{"path": n.path, "base_value": n.base_value, "reason": n.reason}
+                          for n in tornado.not_moved]}
 
 
 def tornado_rows(run: Analysis[Tornado]) -> list[Row]:
-    return [{"path": s.path, "base_value": s.base_value, "low_value": s.low_value, "high_value": s.high_value,
-             "metric_low": s.metric_low, "metric_high": s.metric_high, "width": s.width}
+    """One row per input moved: `moved_by` is range, swing or points; `clamped` says whether its valid
+    range cut the move short."""
+    return [{"path": s.path, "moved_by": s.moved_by, "base_value": s.base_value, "low_value": s.low_value,
+             "high_value": s.high_value, "clamped": s.clamped, "metric_low": s.metric_low,
+             "metric_high": s.metric_high, "width": s.width}
             for s in run.result.swings]
 
 

@@ -93,7 +93,7 @@ class Converter:
             kind = share_or_money(raw)
             if kind == Kind.MONEY:  # an amount per unit, a customs value: any positive amount
                 self.money_shares.add(path)
-                spec = Spec(spec.key, Kind.MONEY, spec.doc, low=0.0, low_open=True)
+                spec = spec.as_money()
         parse = self.parser(kind, path)
         if isinstance(raw, dict):
             uncertain = uncertain_range(raw, parse)

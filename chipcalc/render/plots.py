@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError
-from ..kinds import Display, kind_of
+from ..kinds import Display, input_kind, kind_of
 from ..values import human_money, human_number, human_rate
+from .sections.whatif import moved_by, moves_legend
 
 if TYPE_CHECKING:
     from ..analysis.cashflow import CashFlows, OrderFlows
     from ..analysis.sensitivity import Tornado
     from ..analysis.simulate import Simulation
     from ..analysis.sweep import Sweep
+    from ..scenario import Scenario
 
 Ticks = Callable[[float, Any], str]
 
@@ -55,9 +57,8 @@ def _picture(figure: Any, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _axis(path: str) -> tuple[str, float, Ticks]:
-    """A label with units, a scale for the values, and a formatter for ticks."""
-    kind = kind_of(path)
+def _axis(path: str, kind: Display) -> tuple[str, float, Ticks]:
+    """A label with units, a scale for the values, and a formatter for ticks of an input shown as `kind`."""
     if kind is Display.RATE:
         return f"{path} (%)", 100.0, lambda v, _: f"{v:g}%"
     if kind is Display.MONEY:
@@ -80,13 +81,14 @@ def _metric_axis(metric: str) -> tuple[str, Ticks]:
     return label, lambda v, _: shown(v)
 
 
-def plot_sweep(sweep: Sweep, fmt: str) -> bytes:
+def plot_sweep(sweep: Sweep, scenario: Scenario, fmt: str) -> bytes:
+    """The sweep of `scenario` (whose levy bases may be money) drawn as `fmt`."""
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
     if len(sweep.paths) == 1:
         figure, axes = plt.subplots(figsize=(8, 5))
-        label, scale, ticks = _axis(sweep.paths[0])
+        label, scale, ticks = _axis(sweep.paths[0], input_kind(scenario, sweep.paths[0]))
         x = sweep.axes[0] * scale
         if sweep.values:
             for chip in sweep.chips:
@@ -110,7 +112,7 @@ def plot_sweep(sweep: Sweep, fmt: str) -> bytes:
         axes.set_title(f"{sweep.metric} of each option, order {sweep.order}"
                        + ("; dotted: where the cheapest option changes" if changes else ""), fontsize=10)
     else:
-        figure = _sweep_grid(plt, sweep)
+        figure = _sweep_grid(plt, sweep, scenario)
     picture = _picture(figure, fmt)
     plt.close(figure)
     return picture
@@ -141,13 +143,13 @@ def _winner_bands(axes: Any, x: Any, sweep: Sweep) -> None:
     axes.legend(unique.values(), unique.keys(), title="cheapest", frameon=False)
 
 
-def _sweep_grid(plt: Any, sweep: Sweep) -> Any:
+def _sweep_grid(plt: Any, sweep: Sweep, scenario: Scenario) -> Any:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
 
-    xlabel, xscale, xticks = _axis(sweep.paths[1])
-    ylabel, yscale, yticks = _axis(sweep.paths[0])
+    xlabel, xscale, xticks = _axis(sweep.paths[1], input_kind(scenario, sweep.paths[1]))
+    ylabel, yscale, yticks = _axis(sweep.paths[0], input_kind(scenario, sweep.paths[0]))
     x, y = sweep.axes[1] * xscale, sweep.axes[0] * yscale
     panels = [None] if not sweep.values else list(sweep.chips)
     columns = min(len(panels), 3)
@@ -192,16 +194,16 @@ def plot_tornado(tornado: Tornado, fmt: str, top: int = 15) -> bytes:
     base = tornado.base
     for row, swing in enumerate(swings):
         axes.barh(row, swing.metric_low - base, left=base, color="#4c72b0", height=0.6,
-                  label=f"input {human_rate(-tornado.swing)}" if row == 0 else None)
+                  label="input moved down" if row == 0 else None)
         axes.barh(row, swing.metric_high - base, left=base, color="#dd8452", height=0.6,
-                  label=f"input +{human_rate(tornado.swing)}" if row == 0 else None)
+                  label="input moved up" if row == 0 else None)
     axes.axvline(base, color="black", linewidth=1)
-    axes.set_yticks(range(len(swings)), [s.path for s in swings], fontsize=8)
+    axes.set_yticks(range(len(swings)), [f"{s.path} ({moved_by(s, tornado)})" for s in swings], fontsize=8)
     label, formatter = _metric_axis(tornado.metric)
     axes.xaxis.set_major_formatter(FuncFormatter(formatter))
     axes.set_xlabel(f"{label} of {tornado.option}")
-    axes.set_title(f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order}); "
-                   f"each input moved by ±{human_rate(tornado.swing)}", fontsize=10)
+    axes.set_title(f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order})\nmoved by: "
+                   + "; ".join(moves_legend(tornado) or [f"±{human_rate(tornado.swing)}"]), fontsize=9)
     axes.legend(frameon=False, loc="lower right")
     axes.grid(axis="y", visible=False)
     picture = _picture(figure, fmt)

@@ -11,20 +11,21 @@ from ..scenario import Order, Scenario, Workload
 from ..spec import Kind
 from .breakeven import Breakevens, Switch, breakevens
 from .chip import HOURS_PER_YEAR, ChipFigures, _shown, chip_figures
+from .figure import Figure
 
 
-def order_units(order: Order, figures: ChipFigures) -> Any:
+def order_units(order: Order, figures: ChipFigures) -> Figure:
     """n_a: the units given, or the units the budget buys at the buyer price."""
     return order.units if order.units is not None else order.budget_usd / figures.buyer_price_usd
 
 
-def order_demand(order: Order, own: ChipFigures) -> tuple[Any, Any]:
+def order_demand(order: Order, own: ChipFigures) -> tuple[Figure, Figure]:
     """n_a and D = n_a * e_a: the units the order buys and the effective compute they give."""
     units = order_units(order, own)
     return units, units * own.effective_tflops_per_unit
 
 
-def tco(demand: Any, figures: ChipFigures) -> Any:
+def tco(demand: Figure, figures: ChipFigures) -> Figure:
     """T_c = n_c * k_c + M_c with n_c = D / e_c: the cost of meeting `demand` with this chip."""
     return demand / figures.effective_tflops_per_unit * figures.cost_per_unit_usd + figures.migration_usd
 
@@ -153,7 +154,7 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], workload: Wo
     }
 
 
-def option_figures(demand: Any, fig: ChipFigures, own_tco: Any,
+def option_figures(demand: Figure, fig: ChipFigures, own_tco: Figure,
                    flops_per_token: Any = None) -> dict[str, Any]:
     """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option)."""
     units = demand / fig.effective_tflops_per_unit

@@ -18,6 +18,7 @@ scipy's.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -234,7 +235,8 @@ def _run(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.
     import highspy
     import numpy as np
 
-    highs = highspy.Highs()
+    highs = _solver()
+    highs.clear()  # as a new instance: no model, HiGHS's default options
     highs.setOptionValue("output_flag", False)
     for name, value in options.items():
         highs.setOptionValue(name, value)
@@ -251,6 +253,15 @@ def _run(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.
     at_upper = [status == highspy.HighsBasisStatus.kUpper for status in highs.getBasis().col_status]
     return Solved(np.array(solution.col_value), np.array(solution.row_dual),
                   np.where(at_upper, solution.col_dual, 0.0))
+
+
+@functools.cache
+def _solver() -> object:
+    """The process's one HiGHS instance: making one costs as much as solving a mix (`report` solves
+    hundreds), and `_run` clears it before each model."""
+    import highspy
+
+    return highspy.Highs()
 
 
 def _model(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.ndarray,

@@ -237,7 +237,7 @@ def machine() -> str:
     return (f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
             f"{platform.system()} {platform.release()}\n"
             f"Python {platform.python_version()}, typer {installed('typer')}, click {installed('click')}, "
-            f"numpy {installed('numpy')}, scipy {installed('scipy')}, "
+            f"numpy {installed('numpy')}, scipy {installed('scipy')}, highspy {installed('highspy')}, "
             f"PyYAML {installed('PyYAML')} ({libyaml})")
 
 

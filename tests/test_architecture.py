@@ -135,7 +135,7 @@ def test_model_imports_only_the_scenario_types() -> None:
 
 # What each run imports: start-up time is mostly imports, so the lazy ones must stay lazy.
 
-HEAVY = {"numpy", "scipy", "matplotlib", "rich", "pydantic", "tempfile", "git"}
+HEAVY = {"numpy", "scipy", "highspy", "matplotlib", "rich", "pydantic", "tempfile", "git"}
 """Modules a run that does not need them must not load (Typer itself loads difflib and subprocess)."""
 
 

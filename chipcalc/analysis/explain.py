@@ -165,7 +165,7 @@ def _value(order: OrderResult, option: Option | None, metric: str,
 def _explain_mix(result: ScenarioResult, order: OrderResult, metric: str) -> Explanation:
     """A figure of the order's fleet mix as the sum of its chips' terms (MODEL.md, fleet mix): chip i
     of the mix is tagged i, its units x_i come from the solver, every other term from the chip."""
-    from .mix import optimal_mix  # scipy loads only when a mix is explained
+    from .mix import optimal_mix  # the solver loads only when a mix is explained
 
     index = result.orders.index(order)
     mix = optimal_mix(result, index, result.scenario.mix)

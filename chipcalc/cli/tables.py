@@ -85,7 +85,7 @@ def mix(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatO
     if any chip on it is used. Shows each chip's units, share, capex, levy and TCO, the mix's
     TCO, levy paid to the US and migration, vs the order's chip alone, and the limits that
     bind with what one more unit of each would save; or, when no mix fits, the largest demand
-    the limits allow and what stops it. Solved exactly by HiGHS (scipy).
+    the limits allow and what stops it. Solved exactly by HiGHS (highspy).
 
     Examples:
 

@@ -261,7 +261,12 @@ def _solver() -> object:
     hundreds), and `_run` clears it before each model."""
     import highspy
 
-    return highspy.Highs()
+    # Not highspy.Highs: that Python wrapper sets up callbacks as it is made, which writes HiGHS's
+    # banner to stdout (into a JSON document) before any option can silence it (highspy 1.16). The
+    # core solver it wraps, which highspy exports as _Highs, has every method used here.
+    highs = getattr(highspy, "_Highs", highspy.Highs)()
+    highs.setOptionValue("output_flag", False)
+    return highs
 
 
 def _model(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.ndarray,

@@ -237,7 +237,7 @@ def test_diff_lists_mix_changes_and_max_change_gates_them(small: Path) -> None:
     shown = run("diff", str(small), str(limited)).stdout
     assert re.search(r"mix\.rules\[0\]\.chips +\(absent\) +\[b\]", shown)
     cells = list(csv.DictReader(io.StringIO(run("diff", str(small), str(limited), "-f", "csv").stdout)))
-    assert [row["new"] for row in cells if row["field"] == "mix.rules[0].chips"] == ["[b]"]
+    assert [(row["new"], row["new_text"]) for row in cells if row["field"] == "mix.rules[0].chips"] == [("", "[b]")]
     gated = run("diff", str(small), str(limited), "--max-change", "1000%")  # the binding limit changed
     assert gated.exit_code == 1 and "order o, mix: binding supply b -> max_share cap" in gated.stderr
     assert run("diff", str(small), str(small), "--max-change", "0%").exit_code == 0

@@ -100,11 +100,13 @@ def sweep(scenario: Scenario, varies: Mapping[str, Sequence[float]], metric: str
 
 
 def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None = None,
-                order: int | str = 0, swing: float = 0.2) -> Tornado:
-    """Every numeric input moved down and up by `swing` (a fraction), ranked by how far `metric` moves."""
+                order: int | str = 0, swing: float = 0.2, swing_points: float | None = None) -> Tornado:
+    """Every numeric input moved down and up, ranked by how far `metric` moves: an uncertain range to its
+    low and high, a rate by `swing_points` percentage points when given (10: ±0.10), the rest by `swing`
+    (a fraction of the value); `Tornado.not_moved` lists the inputs at 0 that could not move."""
     from .analysis.sensitivity import sensitivity as run
 
-    return run(scenario, metric, option, _order_number(scenario, order), swing)
+    return run(scenario, metric, option, _order_number(scenario, order), swing, swing_points)
 
 
 def simulate(scenario: Scenario, samples: int = 10_000, seed: int = 0) -> Simulation:

@@ -13,8 +13,9 @@ from enum import Enum
 from functools import lru_cache
 
 from .model import Breakeven, Breakevens, ChipFigures, LevyTotal, Option, OrderResult
-from .paths import spec_at
-from .scenario import Chip, Kind, Platform
+from .paths import input_spec, spec_at
+from .scenario import Chip, Platform, Scenario
+from .spec import Kind
 
 
 class Display(str, Enum):
@@ -30,8 +31,8 @@ class Display(str, Enum):
 
 _FROM_SPEC = {Kind.MONEY: Display.MONEY, Kind.RATE: Display.RATE, Kind.NUMBER: Display.NUMBER,
               Kind.NUMBERS: Display.NUMBER, Kind.SHARE_OR_MONEY: Display.RATE}
-"""A levy base is shown as the share it usually is; where it was written as money, the tables that show
-it say so (`value_kind`)."""
+"""Without a scenario a levy base is shown as the share it usually is; `input_kind` shows one written as
+money as money."""
 
 
 def kind_of(name: str) -> Display:
@@ -41,6 +42,12 @@ def kind_of(name: str) -> Display:
     if outcome is not None:
         return outcome
     return _FROM_SPEC.get(spec_at(name).kind, Display.TEXT)
+
+
+def input_kind(scenario: Scenario, path: str) -> Display:
+    """The display kind of the input at `path` as `scenario` holds it: `kind_of`'s, but money for a levy
+    base written as money (`levy_base: $20k`); KeyError, IndexError or ValueError for no such input."""
+    return _FROM_SPEC.get(input_spec(scenario, path).kind, Display.TEXT)
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
-from .scenario import Kind, Scenario, Spec, specs
+from .scenario import Scenario
+from .spec import Kind, Spec, specs
 
 _PATH_TOKEN = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]")
 
@@ -30,37 +32,64 @@ def parse_path(path: str) -> list[str | int]:
     return tokens
 
 
+def walk(section: type, node: Any, child: Callable[[Any, str, str], Any],
+         prefix: str = "") -> Iterator[tuple[str, Spec, Any]]:
+    """Every single value under `node`, a tree of `section`'s shape, with its path and spec, in file
+    order: each key the format has (its value None where the tree has none), every entry of the tree's
+    keyed mappings and lists, and every name of a mapping of numbers (the tree's, then any other the
+    format allows). `child(node, key, attr)` reads one key: an attribute of a built scenario, a key of a
+    file's tree. A list of keys (a mix rule's chips) is one value, as JSON writes it."""
+    for key, (attr, spec) in specs(section).items():
+        path = f"{prefix}{key}"
+        inner = child(node, key, attr)
+        match spec.kind:
+            case Kind.RECORD:
+                yield from walk(spec.item, inner, child, path + ".")
+            case Kind.RECORDS:
+                for name, item in (inner.items() if isinstance(inner, Mapping) else ()):
+                    yield from walk(spec.item, item, child, f"{path}.{name}.")
+            case Kind.LIST:
+                for index, item in enumerate(inner if isinstance(inner, (list, tuple)) else ()):
+                    yield from walk(spec.item, item, child, f"{path}[{index}].")
+            case Kind.NUMBERS:
+                numbers = inner if isinstance(inner, Mapping) else {}
+                for name in dict.fromkeys([*numbers, *(spec.choices or ())]):
+                    yield f"{path}.{name}", number_spec(spec, name), numbers.get(name)
+            case _:
+                yield path, spec, inner
+
+
 def leaves(scenario: Scenario) -> list[tuple[str, Spec, Any]]:
     """Every value a scenario holds (numbers, text, dates, lists of keys), with its path and spec, in file
     order."""
-    found: list[tuple[str, Spec, Any]] = []
+    return [(path, input_spec(scenario, path) if spec.kind == Kind.SHARE_OR_MONEY else spec,
+             list(value) if spec.kind == Kind.KEYS else value)
+            for path, spec, value in walk(Scenario, scenario, lambda node, _, attr: getattr(node, attr))
+            if value is not None]
 
-    def walk(value: Any, cls: type, prefix: str) -> None:
-        for key, (attr, spec) in specs(cls).items():
-            inner = getattr(value, attr)
-            path = f"{prefix}{key}"
-            if spec.kind == Kind.NUMBERS:
-                number = Spec(key, Kind.NUMBER, spec.doc, low=spec.low, low_open=spec.low_open)
-                found.extend((f"{path}.{name}", number, v) for name, v in inner.items())
-            elif spec.kind == Kind.RECORD:
-                walk(inner, spec.item, path + ".")
-            elif spec.kind == Kind.RECORDS:
-                for name, item in inner.items():
-                    walk(item, spec.item, f"{path}.{name}.")
-            elif spec.kind == Kind.LIST:
-                for index, item in enumerate(inner):
-                    walk(item, spec.item, f"{path}[{index}].")
-            elif spec.kind == Kind.KEYS:  # one value, a list as JSON writes it: a diff shows it whole
-                found.append((path, spec, list(inner)))
-            elif inner is not None:
-                found.append((path, spec, inner))
 
-    walk(scenario, Scenario, "")
-    return found
+def _as_written(spec: Spec, owner: Any, attr: str) -> Spec:
+    """`spec`, or its money form for a share-or-money value its file wrote as money (a levy base of $20k):
+    then its valid range is any positive amount, and it is shown as money."""
+    if spec.kind == Kind.SHARE_OR_MONEY and getattr(owner, f"{attr}_is_money"):
+        return spec.as_money()
+    return spec
+
+
+def input_spec(scenario: Scenario, path: str) -> Spec:
+    """The spec of the value at `path` as `scenario` holds it: `spec_at`'s, but the money form for a levy
+    base written as money (KeyError, IndexError or ValueError when there is no such value)."""
+    spec = spec_at(path)
+    if spec.kind != Kind.SHARE_OR_MONEY:
+        return spec
+    owner_path, _, key = path.rpartition(".")
+    owner = value_at(scenario, owner_path)
+    return _as_written(spec, owner, specs(type(owner))[key][0])
 
 
 def numeric_inputs(scenario: Scenario) -> list[tuple[str, Spec, float]]:
-    """Every number a scenario holds, with its path and spec, in file order."""
+    """Every number a scenario holds, with its path and spec as the scenario holds it (`input_spec`),
+    in file order."""
     return [(path, spec, value) for path, spec, value in leaves(scenario) if spec.numeric]
 
 
@@ -161,5 +190,10 @@ def step(section: type | Spec, token: str | int) -> tuple[Spec, type | Spec | No
         case Spec(kind=Kind.LIST) if isinstance(token, int):
             return section, section.item
         case Spec(kind=Kind.NUMBERS) if isinstance(token, str):
-            return Spec(token, Kind.NUMBER, section.doc, low=section.low, low_open=section.low_open), None
+            return number_spec(section, token), None
     return None
+
+
+def number_spec(numbers: Spec, name: str) -> Spec:
+    """The spec of one entry of a mapping of numbers (an exchange rate), with the mapping's bounds."""
+    return Spec(name, Kind.NUMBER, numbers.doc, low=numbers.low, low_open=numbers.low_open)

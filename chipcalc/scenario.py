@@ -9,171 +9,13 @@ Money is in USD and rates are fractions once a scenario is loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from enum import Enum
-from functools import cache
-from types import MappingProxyType
-from typing import Any, ClassVar, Mapping, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
 
-OPEN_BOUND_NUDGE = 1e-12
-"""How far inside an open bound (a levy rate below 100%) a value is kept, relative: where `Spec.inside`
-clamps sampled and swung values, and where the goal seek starts its search.
-
-1e-12 and not 1e-9: a crossing between the nudged bound and the bound itself is one the goal seek
-cannot find, so the nudge should be as small as the arithmetic allows. At 1e-12 from 1 a double
-still resolves the gap 1 - rho to 1e-4 of itself (spacing 1.1e-16), so the buyer price
-p / (1 - rho) there is finite and meaningful; much closer, the gap is rounding noise. The value
-is part of the contract: `breakeven --vary` reports the range searched (a levy rate's high
-0.999999999999)."""
-
-REQUIRED = object()
-"""Default of a key that a file must give."""
+from .spec import NOT_NEGATIVE, POSITIVE, Mark, date, money, number, rate, spec_field, text
 
 PRECISION_BITS = {"fp64": 64, "tf32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "fp4": 4}
 
-
-class Kind(str, Enum):
-    """What a key holds: scalars (text, date, choice, number, rate, money), a list of keys of other
-    entries (`keys`, e.g. the chips of a mix rule), a mapping of names to numbers (`numbers`), or
-    nested sections whose entries are a dataclass (record, records, list)."""
-
-    TEXT = "text"
-    DATE = "date"
-    CHOICE = "choice"
-    NUMBER = "number"
-    RATE = "rate"
-    MONEY = "money"
-    SHARE_OR_MONEY = "share_or_money"
-    """A share of the sale price written as a rate, or an amount per unit written with a currency."""
-    KEYS = "keys"
-    NUMBERS = "numbers"
-    RECORD = "record"
-    RECORDS = "records"
-    LIST = "list"
-
-    def __str__(self) -> str:  # messages say "is text", not "is Kind.TEXT"
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
-
-    @property
-    def numeric(self) -> bool:
-        return self in (Kind.NUMBER, Kind.RATE, Kind.MONEY, Kind.SHARE_OR_MONEY)
-
-    @property
-    def nested(self) -> bool:
-        """A section of its own (a record, a keyed mapping of records, a list of records)."""
-        return self in (Kind.RECORD, Kind.RECORDS, Kind.LIST)
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one key of a scenario file is written and checked.
-
-    `kind` says what the key holds (see `Kind`); nested sections hold the dataclass `item`.
-    """
-
-    key: str
-    kind: Kind
-    doc: str
-    default: Any = REQUIRED
-    low: float | None = None
-    low_open: bool = False
-    high: float | None = None
-    high_open: bool = False
-    choices: tuple[str, ...] = ()
-    item: type | None = None
-    names: str = ""
-    """For `numbers`: what the mapping's keys are (`choices` lists them when fixed)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", Kind(self.kind))
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind.numeric
-
-    def bounds_text(self) -> str:
-        """The valid range in words, as error messages and docs give it."""
-        show = _show_bound(self.kind)
-        low = None if self.low is None else show(self.low)
-        high = None if self.high is None else show(self.high)
-        if low is not None and high is not None:
-            left = f"above {low}," if self.low_open else f"from {low}"
-            if self.high_open:
-                right = f"to below {high}"
-            else:
-                right = f"up to {high}" if self.low_open else f"to {high}"
-            return f"{left} {right}"
-        if low is not None:
-            if self.low == 0 and self.low_open:
-                return "positive"
-            return f"above {low}" if self.low_open else f"at least {low}"
-        if high is not None:
-            return f"below {high}" if self.high_open else f"at most {high}"
-        return "any number"
-
-    def inside(self) -> tuple[float | None, float | None]:
-        """The range a value is clamped into (None: unbounded): open bounds moved just inside them."""
-        def nudge(bound: float) -> float:
-            return OPEN_BOUND_NUDGE * max(abs(bound), 1.0)
-
-        floor = None if self.low is None else self.low + (nudge(self.low) if self.low_open else 0.0)
-        ceiling = None if self.high is None else self.high - (nudge(self.high) if self.high_open else 0.0)
-        return floor, ceiling
-
-    def violation(self, value: float) -> str | None:
-        """Why `value` is out of this key's range, or None (formatted only then: most values are in range)."""
-        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
-            show = _show_bound(self.kind)
-            reason = "positive" if (self.low == 0 and self.low_open) else (
-                f"above {show(self.low)}" if self.low_open else f"at least {show(self.low)}"
-            )
-            return f"must be {reason} (got {show(value)})"
-        if self.high is not None and (value >= self.high if self.high_open else value > self.high):
-            show = _show_bound(self.kind)
-            reason = f"below {show(self.high)}" if self.high_open else f"at most {show(self.high)}"
-            return f"must be {reason} (got {show(value)})"
-        return None
-
-
-def _show_bound(kind: str):
-    from .values import human_rate
-
-    if kind in (Kind.RATE, Kind.SHARE_OR_MONEY):  # a money levy base is checked apart, as money
-        return human_rate
-    if kind == "money":
-        return lambda v: f"${v:,.12g}" if v >= 0 else f"-${-v:,.12g}"
-    return lambda v: f"{v:.12g}"
-
-
-def _spec(key: str, kind: str, doc: str, **options: Any):
-    return field(metadata={"spec": Spec(key, kind, doc, **options)})
-
-
-def text(key: str, doc: str, default: Any = None):
-    return _spec(key, "text", doc, default=default)
-
-
-def date(key: str, doc: str):
-    return _spec(key, "date", doc, default=None)
-
-
-def number(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
-    return _spec(key, "number", doc, default=default, **bounds)
-
-
-def rate(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
-    return _spec(key, "rate", doc, default=default, **bounds)
-
-
-def money(key: str, doc: str, default: Any = REQUIRED, **bounds: Any):
-    return _spec(key, "money", doc, default=default, **bounds)
-
-
-POSITIVE = {"low": 0.0, "low_open": True}
-NOT_NEGATIVE = {"low": 0.0}
 
 SOURCE_DOC = "where the figures came from (free text); reports list it next to the numbers"
 AS_OF_DOC = "the date the figures were true, e.g. 2026-01-15"
@@ -183,7 +25,7 @@ AS_OF_DOC = "the date the figures were true, e.g. 2026-01-15"
 class Assumptions:
     """Scenario-wide settings."""
 
-    precision: str = _spec(
+    precision: str = spec_field(
         "precision", "choice", "which `tflops` entry the chips are compared at",
         default="bf16", choices=tuple(PRECISION_BITS),
     )
@@ -223,7 +65,7 @@ class Assumptions:
         "operations_usd_per_year", "o: staff, support and software per unit a year", default=0.0,
         **NOT_NEGATIVE,
     )
-    fx: Mapping[str, float] = _spec(
+    fx: Mapping[str, float] = spec_field(
         "fx", "numbers", "USD per unit of each other currency used, e.g. CNY: 0.139",
         default={}, names="currency", **POSITIVE,
     )
@@ -242,12 +84,12 @@ class Chip:
         "levy_rate", "r: levy rate on the vendor's sales revenue", default=0.0, low=0.0, high=1.0,
         high_open=True,
     )
-    levy_base: float = _spec(
+    levy_base: float = spec_field(
         "levy_base", "share_or_money", "s: the share of the sale price the levy is charged on; or V, "
         "an amount per unit (a customs value) when written with a currency ($20k)", default=1.0,
         low=0.0, low_open=True, high=1.0,
     )
-    tflops: Mapping[str, float] = _spec(
+    tflops: Mapping[str, float] = spec_field(
         "tflops", "numbers", "F: dense peak TFLOP/s per precision, without sparsity",
         choices=tuple(PRECISION_BITS), names="precision", **POSITIVE,
     )
@@ -339,7 +181,7 @@ class Order:
     EXACTLY_ONE_OF: ClassVar[tuple[str, ...]] = ("units", "budget")
 
     name: str = text("name", "defaults to order-1, order-2, ...")
-    chip: str = _spec("chip", "text", "the key of the chip bought")
+    chip: str = spec_field("chip", "text", "the key of the chip bought")
     units: float | None = number("units", "n: units bought (give this or budget)", default=None, **POSITIVE)
     budget_usd: float | None = money(
         "budget", "money to spend; units = budget / buyer price (give this or units)",
@@ -354,7 +196,8 @@ class MixRule:
     """A policy limit on the share of an order's demand that a set of chips may meet (a quota, a cap)."""
 
     name: str = text("name", "defaults to rule-1, rule-2, ...")
-    chips: tuple[str, ...] = _spec("chips", "keys", "the keys of the chips the rule counts, at least one")
+    chips: tuple[str, ...] = spec_field(
+        "chips", "keys", "the keys of the chips the rule counts, at least one")
     min_share: float | None = rate(
         "min_share", "the least share of the demand (effective TFLOP/s) these chips must meet",
         default=None, low=0.0, high=1.0,
@@ -380,23 +223,9 @@ class Mix:
         "hardware spend (buyer price + host cost) the buyer can make; unlimited when absent",
         default=None, **POSITIVE,
     )
-    rules: tuple[MixRule, ...] = _spec(
+    rules: tuple[MixRule, ...] = spec_field(
         "rules", "list", "limits on the share of the demand a set of chips meets", default=[], item=MixRule
     )
-
-
-class Mark(NamedTuple):
-    """Where a value was written: a file (or `--set`), 1-based line and column.
-
-    A tuple, not a dataclass: the loader makes one for every key and value of every file.
-    """
-
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -407,18 +236,20 @@ class Scenario:
     title: str | None = text("title", "a one-line title for reports")
     description: str | None = text("description", "free text, shown in reports")
     extends: str | None = text("extends", "a parent scenario, as a path relative to this file")
-    assumptions: Assumptions = _spec(
+    assumptions: Assumptions = spec_field(
         "assumptions", "record", "scenario-wide settings", default={}, item=Assumptions
     )
-    workload: Workload = _spec(
+    workload: Workload = spec_field(
         "workload", "record", "what the compute is for (optional)", default={}, item=Workload
     )
-    chips: Mapping[str, Chip] = _spec("chips", "records", "the accelerators, by key", item=Chip)
-    platforms: Mapping[str, Platform] = _spec(
+    chips: Mapping[str, Chip] = spec_field("chips", "records", "the accelerators, by key", item=Chip)
+    platforms: Mapping[str, Platform] = spec_field(
         "platforms", "records", "migration costs, by platform name", default={}, item=Platform
     )
-    orders: tuple[Order, ...] = _spec("orders", "list", "the purchases to compare", default=[], item=Order)
-    mix: Mix = _spec("mix", "record", "limits `chipcalc mix` applies to every order", default={}, item=Mix)
+    orders: tuple[Order, ...] = spec_field(
+        "orders", "list", "the purchases to compare", default=[], item=Order)
+    mix: Mix = spec_field(
+        "mix", "record", "limits `chipcalc mix` applies to every order", default={}, item=Mix)
     file: str = ""
     ranges: tuple[tuple[str, Any], ...] = ()
     """Uncertain inputs, `(path, Uncertain)` in USD and fractions: collapsed to a point here."""
@@ -426,13 +257,3 @@ class Scenario:
     """Where each value given in a file or by `--set` was written, by path."""
     currencies: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """The currency of each amount written in one other than USD, by path."""
-
-
-@cache
-def specs(cls: type) -> Mapping[str, tuple[str, Spec]]:
-    """The file keys of a section, each with its attribute name and spec.
-
-    Computed once per class (the loader asks for every section of every file), hence read-only.
-    """
-    return MappingProxyType({f.metadata["spec"].key: (f.name, f.metadata["spec"])
-                             for f in fields(cls) if "spec" in f.metadata})

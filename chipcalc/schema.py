@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .scenario import REQUIRED, Assumptions, Kind, Scenario, Spec, specs
+from .scenario import Assumptions, Scenario
+from .spec import REQUIRED, Kind, Spec, specs
 from .values import CURRENCY_SYMBOLS, DISTRIBUTIONS, LARGEST, NUMBER_TEXT, SMALLEST
 
 Schema = dict[str, Any]

@@ -204,9 +204,7 @@ def human_money(value: float | None) -> str:
         return "$0"
     if magnitude < 1:
         return f"{sign}${magnitude:.3g}"  # electricity per kWh: $0.0556
-    if magnitude < 999.5:
-        return f"{sign}${magnitude:,.2f}" if magnitude < 10 else f"{sign}${magnitude:,.0f}"
-    return f"{sign}${human_number(magnitude)}"
+    return f"{sign}${human_number(magnitude)}"  # three figures, as every number: $6.55, $14.8, $32.0k
 
 
 def human_rate(value: float | None) -> str:

@@ -26,7 +26,7 @@ def imported_modules(path: Path) -> set[str]:
 # A module's layer is its first name under chipcalc/ (chipcalc/loader/marks.py is `loader`), so new
 # modules inside a package are covered as they are written; a new top-level one must be placed here.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"safe", "errors", "values", "scenario", "paths", "schema", "fileio"}),
+    frozenset({"safe", "errors", "values", "spec", "scenario", "paths", "schema", "fileio"}),
     frozenset({"loader"}),
     frozenset({"model", "kinds"}),  # kinds reads the display kinds off the model's result fields
     frozenset({"analysis"}),
@@ -135,7 +135,7 @@ def test_model_imports_only_the_scenario_types() -> None:
 
 # What each run imports: start-up time is mostly imports, so the lazy ones must stay lazy.
 
-HEAVY = {"numpy", "scipy", "matplotlib", "rich", "pydantic", "tempfile", "git"}
+HEAVY = {"numpy", "scipy", "highspy", "matplotlib", "rich", "pydantic", "tempfile", "git"}
 """Modules a run that does not need them must not load (Typer itself loads difflib and subprocess)."""
 
 

@@ -341,7 +341,19 @@ def test_bad_format_is_a_usage_error() -> None:
     assert "xml" in result.stderr
 
 
-def test_debug_shows_the_traceback() -> None:
-    result = run("--debug", "compare", "no/such.yaml")
-    assert result.exit_code != 0
-    assert result.exception is not None
+def test_debug_shows_the_traceback_and_keeps_the_exit_code() -> None:
+    plain, debug = run("compare", "no/such.yaml"), run("--debug", "compare", "no/such.yaml")
+    assert plain.exit_code == debug.exit_code == 2
+    assert debug.stderr.startswith("Traceback (most recent call last):\n")
+    assert debug.stderr.endswith("chipcalc.errors.ScenarioError: no/such.yaml: no such file\n"
+                                 "no/such.yaml: no such file\n")
+
+
+@pytest.mark.parametrize(("arguments", "code"), [
+    (["validate", "tests/invalid/levy-rate-100pct.yaml"], 1),  # a check that failed
+    (["diff", "scenarios/h200-2026.yaml", "scenarios/h200-2026.yaml", "--max-change", "-5%"], 2),
+    (["sweep", "--vary", "chips.h200.levy_rate=0%:50%:0%"], 2),
+    (["levy", "scenarios/h200-2026.yaml"], 0),
+])
+def test_debug_keeps_every_exit_code(arguments: list[str], code: int) -> None:
+    assert run(*arguments).exit_code == run("--debug", *arguments).exit_code == code

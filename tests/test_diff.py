@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import textwrap
@@ -11,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
+
+from .conftest import SCENARIOS
 
 BASE = """\
     name: base
@@ -129,10 +133,56 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "not inside a git repository" in result.stderr
 
 
-def test_bad_max_change_is_a_usage_error(repo: Path) -> None:
-    result = run("diff", "s/base.yaml", "s/base.yaml", "--max-change", "lots")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: --max-change must be a rate")
+def test_a_money_levy_base_is_shown_as_money(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, base in (("old.yaml", "$20k"), ("new.yaml", "$25k")):
+        text = textwrap.dedent(BASE).replace("levy_rate: 25%", f"levy_rate: 25%, levy_base: {base}")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    table = run("diff", "old.yaml", "new.yaml").stdout
+    row = next(line.split() for line in table.splitlines() if line.startswith("chips.h200.levy_base"))
+    assert row[1:3] == ["$20.0k", "$25.0k"]  # not 2000000% and 2500000%
+    inputs = json.loads(run("diff", "old.yaml", "new.yaml", "-f", "json").stdout)["inputs"]
+    assert inputs[0]["path"] == "chips.h200.levy_base" and inputs[0]["kind"] == "money"
+
+
+@pytest.mark.parametrize(("limit", "message"), [
+    ("lots", "error: --max-change must be a percentage such as 5% (got 'lots')\n"),
+    ("-5%", "error: --max-change must be 0% or more (got '-5%'): it bounds a move either way, up or down\n"),
+    ("5", "error: --max-change '5': write it as a percentage, such as 5%: a bare number is ambiguous "
+          "(is 5 five percent, or 500%?)\n"),
+    ("0.05", "error: --max-change '0.05': write it as a percentage, such as 5%: a bare number is ambiguous "
+             "(is 5 five percent, or 500%?)\n"),
+])
+def test_bad_max_change_is_a_usage_error(repo: Path, limit: str, message: str) -> None:
+    result = run("diff", "s/base.yaml", "s/base.yaml", "--max-change", limit)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+ORDER_400K = """\
+    name: {name}
+    chips:
+      h200: {{price: $30k, levy_rate: 25%, tflops: {{bf16: 1000}}, utilization: 40%}}
+      local: {{price: $23k, tflops: {{bf16: 800}}, utilization: 30%}}
+    orders:
+      - {{name: big, chip: h200, units: {units}}}
+    """
+
+
+def test_an_exact_five_percent_change_passes_max_change_5_percent(tmp_path: Path) -> None:
+    """400k -> 420k units moves every money and quantity outcome by exactly 5% (no platform, so no
+    fixed migration cost: everything scales with the units), which floating point computes as a
+    little more for the other chip (its units are 160M / (800 x 30%) = 666,666.67 then 700,000)."""
+    for name, units in (("old", "400k"), ("new", "420k")):
+        (tmp_path / f"{name}.yaml").write_text(textwrap.dedent(ORDER_400K.format(name=name, units=units)),
+                                               encoding="utf-8")
+    old, new = str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml")
+    moves = [o["relative"] for o in json.loads(run("diff", old, new, "-f", "json").stdout)["outcomes"]]
+    assert moves and all(abs(move) == pytest.approx(0.05, rel=1e-12) for move in moves)
+    assert max(map(abs, moves)) > 0.05, "floating point puts some moves just past 5%: the case the tolerance is for"
+    assert run("diff", old, new, "--max-change", "5%").exit_code == 0
+    assert run("diff", new, old, "--max-change", "4.77%").exit_code == 0  # back down: 20k/420k = 4.7619%
+    failed = run("diff", old, new, "--max-change", "4.99%")
+    assert failed.exit_code == 1 and failed.stderr.startswith("16 outcomes moved more than 4.99%:\n")
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
@@ -163,3 +213,25 @@ def test_the_table_says_where_in_a_legend_and_moves_long_text_to_notes(write_sce
     assert f"where: LINE:COL in {new}, old LINE:COL in {old}" in notes  # each file named once
     assert f"[1] chips.h200.source, new: {source.strip()}" in notes
     assert max(len(line) for line in lines) <= 80
+
+
+def test_csv_keeps_numbers_and_text_in_their_own_columns() -> None:
+    """`old` and `new` hold numbers only, so a reader types them as numbers; a breakeven's reason, a
+    chip or a source is in `old_text` and `new_text`."""
+    absorbed, passed = (str(SCENARIOS / f"levy-{how}.yaml") for how in ("absorbed", "passed-through"))
+    text = run("diff", absorbed, passed, "-f", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0] == "kind,where,field,old,new,delta,relative,old_text,new_text"
+    for row in rows:
+        for column in ("old", "new", "delta", "relative"):
+            if row[column]:
+                float(row[column])  # a number, or the test fails here
+    reason = next(row for row in rows if row["field"] == "breakeven.levy_rate.reason")  # a levy not passed
+    assert (reason["old"], reason["new"], reason["old_text"], reason["new_text"]) == ("", "", "not passed through", "")
+    rate = next(row for row in rows if row["field"] == "breakeven.levy_rate")  # through has no breakeven rate
+    assert rate["old"] == rate["old_text"] == rate["new_text"] == "" and 0 < float(rate["new"]) < 1
+
+
+def test_csv_of_no_change_is_its_header(repo: Path) -> None:
+    result = run("diff", "s/base.yaml", "s/base.yaml", "-f", "csv")
+    assert result.stdout == "kind,where,field,old,new,delta,relative,old_text,new_text\n"

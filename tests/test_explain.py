@@ -73,6 +73,40 @@ def test_breakeven_defaults_to_the_cheapest_other_option(child: str) -> None:
     assert {"T_c", "M_a", "n_a", "A", "Ey_a", "h_a", "p_a", "t", "s_a"} <= {t["symbol"] for t in document["terms"]}
 
 
+MONEY_BASES = """\
+assumptions: {levy_pass_through: 100%}
+chips:
+  a: {price: $30k, levy_rate: 25%, levy_base: $20k, tflops: {bf16: 100}}
+  c: {price: $10k, levy_rate: 20%, levy_base: $8k, tflops: {bf16: 50}}
+orders:
+  - {name: o, chip: a, units: 1k}
+"""
+
+
+def test_levy_rate_breakeven_on_a_money_base_shows_the_customs_value(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").write_text(MONEY_BASES, encoding="utf-8")
+    document = explain_json("s.yaml", "breakeven.levy_rate")
+    assert document["formula"].startswith("r* = (b* − p_a) / (t × V_a), b* = ")
+    terms = {t["symbol"]: t for t in document["terms"]}
+    assert "s_a" not in terms and terms["V_a"]["value"] == 20000
+    # b* = T_c / n_a = 2000 units * b_c / 1000, b_c = 10k + 20% * 8k = 11.6k: b* = 23.2k < p_a = 30k
+    assert (document["value"], document["reason"]) == (0.0, "always")
+
+
+def test_price_breakeven_on_a_money_base_shows_the_levy_per_unit(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").write_text(MONEY_BASES, encoding="utf-8")
+    document = explain_json("s.yaml", "breakeven.price_usd")
+    assert document["formula"].startswith("p* = b* − t × L_c, b* = ")
+    terms = {t["symbol"] for t in document["terms"]}
+    assert "L_c" in terms and "rho_c" not in terms
+    # T_a = 1000 * (30k + 25% * 20k) = 35M; b* = 35M / 2000 = 17.5k; p* = 17.5k - 20% * 8k = 15.9k
+    assert document["value"] == pytest.approx(15900)
+
+
 def test_order_level_metric_from_a_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("s.yaml").write_text("chips: {a: {price: $10k, levy_rate: 25%, tflops: {bf16: 1}}}\n"

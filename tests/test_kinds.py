@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from chipcalc.documents.compare import option_document, order_document
-from chipcalc.kinds import Display, kind_of
+from chipcalc.kinds import Display, input_kind, kind_of
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
 from chipcalc.paths import numeric_inputs
-from chipcalc.scenario import Kind
+from chipcalc.spec import Kind
 
 from .conftest import SCENARIOS
 
@@ -53,6 +53,17 @@ def test_every_number_of_the_compare_json_has_a_kind() -> None:
             numbers += [f"breakeven.{name}"] + [f"breakeven.{name}.{key}" for key in breakeven
                                                 if key not in ("value", "reason", "pays")]
     assert numbers and all(isinstance(kind_of(name), Display) for name in numbers)
+
+
+def test_a_levy_base_written_as_money_is_shown_as_money(write_scenario) -> None:
+    scenario = load_scenario(write_scenario("chips:\n  a: {price: $30k, levy_base: $20k, tflops: {bf16: 1}}\n"
+                                            "  b: {price: $30k, levy_base: 80%, tflops: {bf16: 1}}\n"))
+    assert input_kind(scenario, "chips.a.levy_base") is Display.MONEY
+    assert input_kind(scenario, "chips.b.levy_base") is Display.RATE
+    assert input_kind(scenario, "chips.a.price") is Display.MONEY
+    specs = {path: spec for path, spec, _ in numeric_inputs(scenario)}
+    assert specs["chips.a.levy_base"].violation(20000) is None  # any positive amount, not a share up to 1
+    assert specs["chips.b.levy_base"].violation(2.0) is not None
 
 
 @pytest.mark.parametrize("name", ["made_up_usd", "something_rate", "chips.h200.nothing"])

@@ -21,7 +21,8 @@ import pytest
 
 from chipcalc.errors import ScenarioError, UsageError
 from chipcalc.loader import load_scenario
-from chipcalc.scenario import Mark, Scenario
+from chipcalc.scenario import Scenario
+from chipcalc.spec import Mark
 from chipcalc.values import Uncertain
 
 REPO = Path(__file__).resolve().parent.parent

@@ -525,10 +525,10 @@ def test_near_ties_are_solved_exactly(evaluate, seed):
         assert mix.tco_usd == pytest.approx(reference[0], rel=1e-10)
 
 
-def test_importing_the_solvers_does_not_import_scipy():
-    # start-up: a command pays for scipy only when it solves something
+def test_importing_the_solvers_does_not_import_scipy_or_highspy():
+    # start-up: a command pays for a solver only when it solves something
     script = ("import sys, chipcalc.analysis.mix, chipcalc.analysis.solve\n"
-              "assert 'scipy' not in sys.modules, 'scipy imported at start-up'")
+              "assert not {'scipy', 'highspy'} & set(sys.modules), 'a solver imported at start-up'")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
 
 
@@ -536,13 +536,12 @@ def test_a_sliver_on_a_platform_left_at_almost_zero_is_priced_both_ways(evaluate
     # HiGHS may return y_cann = 1e-7 (integral within its 1e-6 tolerance) with d carrying 1e-7 of the
     # demand: the platforms are then read both without cann and with cann paid in full.
     import numpy as np
-    import scipy.optimize
-    from scipy.optimize import OptimizeResult
 
-    from chipcalc.analysis.mix_lp import build_problem, choose_platforms
+    from chipcalc.analysis import mix_lp
 
     result = evaluate(QUOTA)
-    problem = build_problem(result.scenario, result.chips, result.orders[0].demand_tflops, NO_LIMITS)
-    sliver = OptimizeResult(status=0, x=np.array([1 - 1e-7, 1e-7, 1e-7]))  # z_a, z_d, y_cann
-    monkeypatch.setattr(scipy.optimize, "milp", lambda *args, **kwargs: sliver)
-    assert choose_platforms(problem) == (frozenset(), frozenset({0}))
+    problem = mix_lp.build_problem(result.scenario, result.chips, result.orders[0].demand_tflops, NO_LIMITS)
+    sliver = mix_lp.Solved(x=np.array([1 - 1e-7, 1e-7, 1e-7]), row_duals=np.zeros(0),  # z_a, z_d, y_cann
+                           upper_duals=np.zeros(0))
+    monkeypatch.setattr(mix_lp, "_run", lambda *args, **kwargs: sliver)
+    assert mix_lp.choose_platforms(problem) == (frozenset(), frozenset({0}))

@@ -237,7 +237,7 @@ def test_diff_lists_mix_changes_and_max_change_gates_them(small: Path) -> None:
     shown = run("diff", str(small), str(limited)).stdout
     assert re.search(r"mix\.rules\[0\]\.chips +\(absent\) +\[b\]", shown)
     cells = list(csv.DictReader(io.StringIO(run("diff", str(small), str(limited), "-f", "csv").stdout)))
-    assert [row["new"] for row in cells if row["field"] == "mix.rules[0].chips"] == ["[b]"]
+    assert [(row["new"], row["new_text"]) for row in cells if row["field"] == "mix.rules[0].chips"] == [("", "[b]")]
     gated = run("diff", str(small), str(limited), "--max-change", "1000%")  # the binding limit changed
     assert gated.exit_code == 1 and "order o, mix: binding supply b -> max_share cap" in gated.stderr
     assert run("diff", str(small), str(small), "--max-change", "0%").exit_code == 0
@@ -254,11 +254,13 @@ def test_explain_traces_the_mix_tco_to_its_terms(small: Path) -> None:
     assert run("explain", str(small), "mix.tco_usd", "--chip", "a").exit_code == 2
 
 
-def test_compare_does_not_load_scipy() -> None:
+def test_compare_loads_no_solver_and_mix_loads_highspy_alone() -> None:
     from .test_architecture import modules_imported_by
 
-    assert "scipy" not in modules_imported_by("compare", "scenarios/h200-2026.yaml")
-    assert "scipy" in modules_imported_by("mix", "scenarios/h200-2026.yaml")
+    assert not {"scipy", "highspy"} & modules_imported_by("compare", "scenarios/h200-2026.yaml")
+    # highspy, not scipy.optimize: importing scipy.optimize costs about a second, the solves 0.01 s
+    mix = modules_imported_by("mix", "scenarios/h200-2026.yaml")
+    assert "highspy" in mix and "scipy" not in mix
 
 
 def test_the_shipped_mix_scenarios_answer_their_questions() -> None:

@@ -66,20 +66,86 @@ def test_json_reports(tmp_path: Path) -> None:
 
 def test_check_names_missing_stale_and_orphaned_reports_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "r"
-    run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out))
+    both = ["scenarios/h200-2026.yaml", "scenarios/article-check.yaml"]
+    run("report", *both, "scenarios/levy-absorbed.yaml", "--out", str(out))  # an earlier run, with one more
     (out / "h200-2026.md").write_text("edited by hand\n", encoding="utf-8")
     (out / "article-check.md").unlink()
-    (out / "old-scenario.md").write_text("left over\n", encoding="utf-8")
+    (out / ".h200-2026.md.x1y2.tmp").write_text("half a report", encoding="utf-8")  # a run killed mid-write
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    result = run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out), "--check")
+    result = run("report", *both, "--out", str(out), "--check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{out / 'h200-2026.md'}: stale (differs from what the scenarios give now)",
         f"{out / 'article-check.md'}: missing",
-        f"{out / 'old-scenario.md'}: orphaned (no scenario gives it; delete it)",
+        f"{out / 'index.md'}: stale (differs from what the scenarios give now)",
+        f"{out / 'levy-absorbed.md'}: orphaned (listed in the index by an earlier run, given by no scenario now)",
+        f"{out / '.h200-2026.md.x1y2.tmp'}: a temporary file left by an interrupted report",
         f"update them with: chipcalc report scenarios/h200-2026.yaml scenarios/article-check.yaml --out {out}",
     ]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "--check writes nothing"
+
+
+def test_the_command_the_check_names_fixes_all_it_found(tmp_path: Path) -> None:
+    """The hint is true: the update writes what is missing or stale and removes the orphans and
+    temporary files, after which the check passes."""
+    out = tmp_path / "r"
+    both = ["scenarios/h200-2026.yaml", "scenarios/article-check.yaml"]
+    run("report", *both, "scenarios/levy-absorbed.yaml", "--out", str(out))
+    (out / "article-check.md").unlink()
+    (out / ".h200-2026.md.x1y2.tmp").write_text("half a report", encoding="utf-8")
+    hint = run("report", *both, "--out", str(out), "--check").stderr.splitlines()[-1]
+    command = hint.removeprefix("update them with: chipcalc ").split()
+    updated = run(*command)
+    assert updated.exit_code == 0
+    assert updated.stderr.splitlines() == [
+        f"removed {out / 'levy-absorbed.md'}: orphaned (listed in the index by an earlier run, given by no "
+        "scenario now)",
+        f"removed {out / '.h200-2026.md.x1y2.tmp'}: a temporary file left by an interrupted report",
+        f"wrote 3 reports to {out}",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["article-check.md", "h200-2026.md", "index.md"]
+    assert run("report", *both, "--out", str(out), "--check").exit_code == 0
+
+
+def test_other_files_in_the_folder_are_not_reports(tmp_path: Path) -> None:
+    """Only what the index lists is chipcalc's: a README.md, notes, or a report of the same name
+    written by hand beside the folder's own are neither checked nor removed."""
+    out = tmp_path / "r"
+    run("report", "scenarios/h200-2026.yaml", "--out", str(out))
+    (out / "README.md").write_text("# Our reports\n", encoding="utf-8")
+    (out / "levy-absorbed.md").write_text("a report kept by hand\n", encoding="utf-8")
+    check = run("report", "scenarios/h200-2026.yaml", "--out", str(out), "--check")
+    assert (check.exit_code, check.stderr) == (0, f"2 reports in {out} are up to date\n")
+    assert run("report", "scenarios/h200-2026.yaml", "--out", str(out)).stderr == f"wrote 2 reports to {out}\n"
+    assert (out / "README.md").read_text(encoding="utf-8") == "# Our reports\n"
+    assert (out / "levy-absorbed.md").exists()
+
+
+@pytest.mark.parametrize("row", [
+    "| [../secret](../secret.md) | x | y |",  # a name that leaves the folder
+    "| [notes](other.md) | x | y |",  # a link that is not the row report writes
+    "| [.hidden](.hidden.md) | x | y |",
+])
+def test_an_edited_index_cannot_make_report_remove_other_files(tmp_path: Path, row: str) -> None:
+    out = tmp_path / "r"
+    run("report", "scenarios/h200-2026.yaml", "--out", str(out))
+    for name in ("secret.md", "r/other.md", "r/.hidden.md"):
+        (tmp_path / name).write_text("keep me\n", encoding="utf-8")
+    index = out / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    assert run("report", "scenarios/h200-2026.yaml", "--out", str(out)).exit_code == 0
+    assert all((tmp_path / name).exists() for name in ("secret.md", "r/other.md", "r/.hidden.md"))
+
+
+def test_json_reports_have_their_index_as_manifest_too(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    run("report", "scenarios/h200-2026.yaml", "scenarios/article-check.yaml", "--out", str(out), "-f", "json")
+    run("report", "scenarios/h200-2026.yaml", "--out", str(out))  # Markdown beside it: not the JSON's business
+    check = run("report", "scenarios/h200-2026.yaml", "--out", str(out), "-f", "json", "--check")
+    assert check.exit_code == 1
+    assert f"{out / 'article-check.json'}: orphaned" in check.stderr
+    assert run("report", "scenarios/h200-2026.yaml", "--out", str(out), "-f", "json").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["h200-2026.json", "h200-2026.md", "index.json", "index.md"]
 
 
 def test_check_of_a_missing_directory_creates_nothing(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ import yaml
 from typer.testing import CliRunner
 
 from chipcalc.cli import app
-from chipcalc.scenario import Assumptions, Chip, Kind, Mix, MixRule, Order, Platform, Spec, specs
+from chipcalc.scenario import Assumptions, Chip, Mix, MixRule, Order, Platform
+from chipcalc.spec import Kind, Spec, specs
 from chipcalc.schema import scenario_schema
 
 from .conftest import ROOT, SCENARIOS

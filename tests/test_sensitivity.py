@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 import textwrap
 from pathlib import Path
@@ -10,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chipcalc.analysis.sensitivity import Swing, Tornado, clamp, sensitivity
+from chipcalc.analysis.sensitivity import AT_ZERO, POINTS, RANGE, SWING, Swing, Tornado, clamp, sensitivity
 from chipcalc.errors import UsageError
 from chipcalc.loader import load_scenario
 from chipcalc.model import compare
 from chipcalc.scenario import Scenario
-from chipcalc.paths import spec_at, with_values
+from chipcalc.paths import numeric_inputs, spec_at, with_values
 
 from .conftest import SCENARIOS
 
@@ -267,3 +268,157 @@ def test_mistakes_say_how_to_fix_them(arguments, message):
     with pytest.raises(UsageError) as error:
         sensitivity(load(THREE), **arguments)
     assert message in str(error.value)
+
+
+# Declared uncertainty: a range moves to its own low and high -------------------------------
+# MODEL.md v2: T_a = n_a * k_a + M_a, k_a = H_a + A * R_a, H_a = b_a + h_a, R_a = Ey_a + ...,
+# Ey_a = W / 1000 * w * pue * 8760 * P, A = (1 - (1 + d)^-L) / ln(1 + d).
+
+RANGES = """\
+assumptions:
+  lifetime_years: 4
+  discount_rate: 10%
+  electricity_usd_per_kwh: $0.05 to $0.15
+  levy_pass_through: {low: 0%, mode: 0%, high: 50%}
+chips:
+  a: {price: 20000, levy_rate: 25%, tflops: {bf16: 100}, power_w: 1000}
+  c: {price: {low: 9k, mode: 10k, high: 14k}, tflops: {bf16: 50}, utilization: 0.8}
+orders:
+  - {chip: a, units: 1000}
+"""
+A_4_YEARS_AT_10 = (1 - 1.1 ** -4) / math.log(1.1)  # 3.1698654...
+
+
+def tco_a(electricity: float = 0.10, pass_through: float = 0.0) -> float:
+    """T_a = 1000 * (b_a + A * Ey_a), b_a = p / (1 - t * r), Ey_a = 1 kW * 8760 h * P."""
+    buyer_price = 20000 / (1 - pass_through * 0.25)
+    return 1000 * (buyer_price + A_4_YEARS_AT_10 * 1 * HOURS * electricity)
+
+
+def test_a_range_moves_to_its_own_low_and_high():
+    tornado = sensitivity(load(RANGES), "tco_usd", "a", swing=0.2)
+    electricity = by_path(tornado)["assumptions.electricity_usd_per_kwh"]
+    # the midpoint of $0.05 to $0.15 is the base; the ends are the range's, not 0.10 -/+ 20%
+    assert (electricity.base_value, electricity.low_value, electricity.high_value) == (
+        approx(0.10), approx(0.05), approx(0.15))
+    assert electricity.moved_by == RANGE and not electricity.clamped
+    assert electricity.metric_low == approx(tco_a(electricity=0.05))  # 1000 * (20000 + A * 438)
+    assert electricity.metric_high == approx(tco_a(electricity=0.15))  # 1000 * (20000 + A * 1314)
+    assert tornado.base == approx(tco_a())
+
+
+def test_a_range_at_zero_moves_and_is_not_listed():
+    tornado = sensitivity(load(RANGES), "tco_usd", "a")
+    pass_through = by_path(tornado)["assumptions.levy_pass_through"]
+    assert (pass_through.base_value, pass_through.low_value, pass_through.high_value) == (0, 0, approx(0.5))
+    # t = 50%: b_a = 20000 / (1 - 0.5 * 0.25) = 22857.14...
+    assert pass_through.metric_high == approx(tco_a(pass_through=0.5))
+    assert "assumptions.levy_pass_through" not in {n.path for n in tornado.not_moved}
+
+
+def test_a_triangular_range_of_the_option_moves_to_its_ends():
+    swing = by_path(sensitivity(load(RANGES), "tco_usd", "c"))["chips.c.price"]
+    # the mode 10k is the base; n_c = 1e5 / (50 * 0.8) = 2500 units, no running cost, no migration
+    assert (swing.base_value, swing.low_value, swing.high_value) == (10000, 9000, 14000)
+    assert (swing.metric_low, swing.metric_high) == (approx(2500 * 9000), approx(2500 * 14000))
+
+
+def test_inputs_without_a_range_still_move_by_the_swing():
+    swing = by_path(sensitivity(load(RANGES), "tco_usd", "a", swing=0.1))["chips.a.price"]
+    assert (swing.low_value, swing.high_value, swing.moved_by) == (approx(18000), approx(22000), SWING)
+    assert swing.metric_high - swing.metric_low == approx(1000 * 4000)  # n_a * 2 * 10% * p_a, t = 0
+
+
+# Inputs that cannot move ---------------------------------------------------------------------
+
+def test_inputs_at_zero_are_listed_with_why():
+    scenario = load(UNITS)
+    tornado = sensitivity(scenario, "tco_usd", "c")
+    listed = {n.path: n for n in tornado.not_moved}
+    # the levy rates, pass-through, host costs, c's power and the porting effort are 0 in TINY
+    assert {"chips.a.levy_rate", "chips.c.levy_rate", "assumptions.levy_pass_through", "chips.a.host_cost",
+            "chips.c.power_w", "platforms.cann.engineer_months"} <= set(listed)
+    assert all(n.reason == AT_ZERO and n.base_value == 0 for n in listed.values())
+    # nothing is dropped: every numeric input is either moved or listed, never both
+    moved = {s.path for s in tornado.swings}
+    assert not moved & set(listed)
+    assert moved | set(listed) == {path for path, _, _ in numeric_inputs(scenario)}
+    zeros = [path for path, _, value in numeric_inputs(scenario) if value == 0]
+    assert [n.path for n in tornado.not_moved] == zeros  # in file order
+
+
+# --swing-points: rates by absolute points ---------------------------------------------------
+
+def test_swing_points_move_a_rate_by_points():
+    tornado = sensitivity(load(UNITS), "tco_usd", "c", swing=0.2, swing_points=10)
+    utilization = by_path(tornado)["chips.c.utilization"]
+    # 80% -/+ 10 points, not 80% * (1 -/+ 20%): e_c = 50 * u, T_c = 1e5 / e_c * 10000 + 1M
+    assert (utilization.low_value, utilization.high_value) == (approx(0.7), approx(0.9))
+    assert utilization.moved_by == POINTS and not utilization.clamped
+    assert utilization.metric_low == approx(tco_c(1e5, effective=50 * 0.7))
+    assert utilization.metric_high == approx(tco_c(1e5, effective=50 * 0.9))
+    assert tornado.swing_points == 10
+
+
+def test_swing_points_leave_other_inputs_to_the_swing():
+    tornado = sensitivity(load(UNITS), "tco_usd", "c", swing=0.2, swing_points=10)
+    price = by_path(tornado)["chips.c.price"]
+    assert (price.low_value, price.high_value, price.moved_by) == (approx(8000), approx(12000), SWING)
+    assert by_path(tornado)["assumptions.pue"].moved_by == SWING  # a number, not a rate
+
+
+def test_swing_points_move_a_rate_at_zero_and_say_it_was_clamped():
+    tornado = sensitivity(load(UNITS), "tco_usd", "a", swing_points=10)
+    levy = by_path(tornado)["chips.a.levy_rate"]
+    assert (levy.low_value, levy.high_value) == (0, approx(0.1))  # 0 - 10 points is clamped to 0
+    assert levy.clamped and levy.moved_by == POINTS
+    listed = {n.path for n in tornado.not_moved}
+    assert "chips.a.levy_rate" not in listed and "assumptions.levy_pass_through" not in listed
+    assert "chips.c.power_w" in listed  # a number at 0: points do not apply to it
+
+
+@pytest.mark.parametrize(
+    ("path", "low_value", "high_value"),
+    [
+        ("chips.a.levy_rate", 0.8, 1 - 1e-12),  # 90% + 10 points: kept below 100%
+        ("chips.a.levy_base", 0.9, 1.0),  # a share: (0, 1]
+        ("chips.a.utilization", 0.9, 1.0),
+        ("assumptions.levy_pass_through", 0.9, 1.0),
+    ],
+)
+def test_swing_points_are_clamped_into_the_valid_range(path, low_value, high_value):
+    swing = by_path(sensitivity(load(EDGES), "tco_usd", "a", swing_points=10))[path]
+    assert (swing.low_value, swing.high_value) == (approx(low_value), approx(high_value))
+    assert swing.clamped and swing.moved_by == POINTS
+
+
+def test_a_move_inside_the_range_is_not_clamped():
+    swing = by_path(sensitivity(load(EDGES), "tco_usd", "a", swing=0.1))["chips.a.price"]
+    assert not swing.clamped
+
+
+@pytest.mark.parametrize("points", [0, -5, 100.5, float("nan"), True, "10"])
+def test_bad_swing_points(points):
+    with pytest.raises(UsageError, match="swing points must be above 0 and at most 100 percentage points"):
+        sensitivity(load(THREE), swing_points=points)
+
+
+# A levy base written as money moves as money -------------------------------------------------
+
+MONEY_BASE = """\
+assumptions: {levy_pass_through: 100%}
+chips:
+  a: {price: $30k, levy_rate: 25%, levy_base: $20k, tflops: {bf16: 100}}
+  c: {price: $10k, tflops: {bf16: 50}}
+orders:
+  - {chip: a, units: 1000}
+"""
+
+
+def test_a_money_levy_base_moves_by_the_swing_as_money():
+    # MODEL.md v2, money base: L_a = r * V, b_a = p + t * L_a; T_a = 1000 * b_a (no running costs)
+    swing = by_path(sensitivity(load(MONEY_BASE), "tco_usd", "a", swing=0.2, swing_points=10))["chips.a.levy_base"]
+    assert (swing.low_value, swing.high_value) == (approx(16000), approx(24000))  # not clamped to a share of 1
+    assert swing.moved_by == SWING and not swing.clamped  # money, not a rate: no points
+    assert swing.metric_low == approx(1000 * (30000 + 0.25 * 16000))
+    assert swing.metric_high == approx(1000 * (30000 + 0.25 * 24000))

@@ -204,6 +204,22 @@ def test_simulate_runs_on_clamped_samples_without_numeric_warnings(load):
     assert all(math.isfinite(value) for value in (stats.p5, stats.p50, stats.p95, stats.mean, *stats.percentiles))
 
 
+MONEY_BASE = """\
+chips:
+  x: {price: $30k, levy_rate: 25%, levy_base: {low: $18k, high: $22k}, tflops: {bf16: 100}}
+orders:
+  - {chip: x, units: 1000}
+"""
+
+
+def test_a_money_levy_base_is_sampled_as_money(load):
+    # V uniform on [$18k, $22k] (a customs value, not a share clamped to 1): levy = n * r * V,
+    # whose median and mean are 1000 * 0.25 * $20k = $5M and whose P5 is 1000 * 0.25 * (18k + 5% of 4k)
+    levy = simulate(load(MONEY_BASE), 100_000, seed=3).orders[0].levy_usd
+    assert levy.mean == pytest.approx(5e6, rel=1e-3)
+    assert levy.p5 == pytest.approx(1000 * 0.25 * 18200, rel=1e-3)
+
+
 # Chunks, summaries and memory -------------------------------------------------------
 
 

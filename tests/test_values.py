@@ -258,13 +258,16 @@ def test_uncertain_mode_zero_is_a_mode():
         (5.5, "$5.50"),
         (0, "$0"),
         (0.05, "$0.05"),
-        # Each boundary, on both sides: cents below $10, whole dollars to $999, then k/M/B/T.
+        # Each boundary, on both sides: three significant figures throughout (cents below $10,
+        # dimes to $99.9, whole dollars to $999), then k/M/B/T.
         (0.999, "$0.999"),
         (1, "$1.00"),
         (1.5, "$1.50"),
         (9.99, "$9.99"),
-        (10, "$10"),
-        (10.5, "$10"),  # half to even
+        (10, "$10.0"),
+        (14.8, "$14.8"),  # a levelised cost per PFLOP/s-hour, which whole dollars showed as $15
+        (99.94, "$99.9"),
+        (99.96, "$100"),
         (999.49, "$999"),
         (999.5, "$1.00k"),
         (-1, "-$1.00"),

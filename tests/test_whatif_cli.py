@@ -148,6 +148,74 @@ def test_sensitivity_bad_swing() -> None:
     assert result.exit_code == 2 and result.stderr.startswith("error: --swing")
 
 
+MONEY_BASE = """\
+assumptions: {levy_pass_through: 100%}
+chips:
+  a: {price: $30k, levy_rate: 25%, levy_base: "$18k to $22k", tflops: {bf16: 100}}
+  c: {price: $10k, tflops: {bf16: 50}, utilization: 100%}
+orders:
+  - {chip: a, units: 1000}
+"""
+
+
+def test_sensitivity_json_says_how_each_input_moved_and_which_could_not(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(MONEY_BASE, encoding="utf-8")
+    document = run_json("sensitivity", str(scenario), "--swing-points", "10", "--metric", "tco_usd",
+                        "--option", "a")
+    assert document["swing"] == 0.2 and document["swing_points"] == 10
+    rows = {row["path"]: row for row in document["inputs"]}
+    base = rows["chips.a.levy_base"]  # a money range: its own ends, as money
+    assert (base["moved_by"], base["low_value"], base["high_value"]) == ("range", 18000, 22000)
+    # b_a = p + t * r * V: T_a = 1000 * (30k + 0.25 * V)
+    assert (base["metric_low"], base["metric_high"]) == (1000 * (30000 + 4500), 1000 * (30000 + 5500))
+    rate = rows["chips.c.utilization"]  # 100% + 10 points: clamped
+    assert (rate["moved_by"], rate["low_value"], rate["high_value"], rate["clamped"]) == ("points", 0.9, 1.0, True)
+    assert rows["chips.a.price"]["moved_by"] == "swing" and rows["chips.a.price"]["clamped"] is False
+    not_moved = {n["path"]: n for n in document["not_moved"]}
+    assert not_moved["chips.c.host_cost"] == {"path": "chips.c.host_cost", "base_value": 0.0, "reason": "at zero"}
+    assert "chips.c.levy_rate" not in not_moved  # a rate: moved by points from 0
+
+
+def test_sensitivity_table_says_how_inputs_moved(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(MONEY_BASE, encoding="utf-8")
+    plain = run("sensitivity", str(scenario), "--metric", "tco_usd", "--option", "a").stdout
+    assert "range collapsed: chips.a.levy_base $18.0k to $22.0k" in plain  # money, not 1800000%
+    rows = {line.split()[0]: line.split()[1] for line in plain.splitlines() if line.startswith("chips.")}
+    assert rows["chips.a.levy_base"] == "range" and rows["chips.a.price"] == "±20%"
+    assert "range, to the low and high of its range in the scenario" in plain
+    assert "not moved, being 0" in " ".join(plain.split())
+    with_points = " ".join(run("sensitivity", str(scenario), "--swing-points", "10", "--metric", "tco_usd",
+                               "--option", "a").stdout.split())
+    assert "±10pt, a rate by 10 percentage points" in with_points
+    # maintenance 0% - 10 points is clamped to 0; pass-through 100% + 10 points to 100%
+    assert ("clamped to its valid range, so moved less on one side: assumptions.maintenance_rate, "
+            "assumptions.levy_pass_through") in with_points
+
+
+@pytest.mark.parametrize("command", [["sensitivity", BASE], ["sensitivity", UNCERTAIN, "--swing-points", "10"]])
+def test_sensitivity_table_fits_80_columns(command: list[str]) -> None:
+    table = run(*command).stdout.split("What moves")[1]  # the scenario's title may be longer
+    assert max(len(line) for line in table.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("points", ["0", "101", "-3"])
+def test_sensitivity_bad_swing_points(points: str) -> None:
+    result = run("sensitivity", BASE, "--swing-points", points)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: swing points must be above 0 and at most 100 percentage points")
+
+
+def test_sweep_and_goal_seek_show_a_money_levy_base_as_money(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(MONEY_BASE, encoding="utf-8")
+    table = run("sweep", str(scenario), "--vary", "chips.a.levy_base=$10k:$30k:$10k").stdout
+    assert [line.split()[0] for line in table.splitlines()[-4:-1]] == ["$10.0k", "$20.0k", "$30.0k"]
+    seek = run("breakeven", str(scenario), "--vary", "chips.a.levy_base").stdout
+    assert "%" not in seek.split("chips.a.levy_base:")[1]
+
+
 # simulate -------------------------------------------------------------------------
 
 
@@ -227,6 +295,7 @@ WHATIF_GOLDEN = [
     ("sweep-2d", ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:25%", "--vary",
                   "assumptions.levy_pass_through=0:1:0.5", "--metric", "cheapest"]),
     ("sensitivity", ["sensitivity", BASE, "--swing", "10%"]),
+    ("sensitivity-ranges", ["sensitivity", UNCERTAIN, "--swing-points", "10"]),
     ("simulate", ["simulate", UNCERTAIN, "--samples", "2000", "--seed", "7"]),
 ]
 

@@ -42,6 +42,7 @@ COMMANDS: dict[str, list[str]] = {
     "sweep-2d-tco": ["sweep", BASE, "--vary", "chips.h200.levy_rate=0%:50%:5%", "--vary",
                      "assumptions.levy_pass_through=0:1:0.05"],
     "sensitivity": ["sensitivity", BASE],
+    "sensitivity-ranges": ["sensitivity", "scenarios/h200-2026-uncertain.yaml", "--swing-points", "10"],
     "simulate": ["simulate", "scenarios/h200-2026-uncertain.yaml", "-n", "2000"],
     "cashflow": ["cashflow", *SHIPPED],
     "cashflow-quarter": ["cashflow", "scenarios/levy-passed-through.yaml", "--period", "quarter"],

@@ -13,7 +13,8 @@ from typing import Any, Iterable
 from ..errors import UsageError, did_you_mean
 from ..model import evaluate_chips, order_figures
 from ..paths import numeric_inputs, parse_path, spec_at, value_at
-from ..scenario import Order, Scenario, Spec
+from ..scenario import Order, Scenario
+from ..spec import Spec
 
 OptionFields = dict[str, Any]
 """One option's fields (MODEL.md, per order) by name: `tco_usd`, `vs_order`, ...; floats, or numpy

@@ -69,10 +69,19 @@ class OutcomeChange:
         if self.kind == "text":  # a mix that becomes infeasible, or is held by other limits, too
             return self.field.endswith(("reason", "pays")) or self.field in GATED_TEXT
         if self.kind == "fraction":
-            return abs(self.delta) > limit
+            return _past(abs(self.delta), limit)
         if self.old == 0:
             return self.new != 0
-        return abs(self.relative) > limit
+        return _past(abs(self.relative), limit)
+
+
+LIMIT_TOLERANCE = 1e-9
+"""A move within a billionth of the limit is at the limit, not past it: in floating point 400k -> 420k
+is a change of 0.05000000000000003, which is 5% (as the table shows), not more."""
+
+
+def _past(move: float, limit: float) -> bool:
+    return move > limit * (1 + LIMIT_TOLERANCE)
 
 
 @dataclass(frozen=True)

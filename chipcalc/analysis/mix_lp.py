@@ -8,11 +8,17 @@ cost of meeting the whole demand: HiGHS's absolute tolerances (a MIP gap of
 1e-6, reduced costs of 1e-7) are then far below the 1e-9 relative accuracy the
 answer needs, and the relative gap is set tighter than that too.
 
-scipy is imported inside the functions: `chipcalc` start-up must not pay for it.
+HiGHS is called through highspy, its developers' own Python interface (the same
+bindings scipy.optimize vendors for `milp` and `linprog`), imported inside
+`_run`: `import scipy.optimize` alone costs about a second, ten times the
+solves, and `chipcalc` start-up must pay for neither. `_run` hands HiGHS the
+model as scipy does (rows column-wise, the same options), so the answers are
+scipy's.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -21,7 +27,6 @@ from ..scenario import Mix, Scenario
 
 if TYPE_CHECKING:
     import numpy as np
-    from scipy.optimize import OptimizeResult
 
 COST_UNITS = 1e6
 """The cheapest chip's cost of meeting the whole demand, in the objective's units."""
@@ -140,7 +145,6 @@ def choose_platforms(problem: Problem) -> tuple[frozenset[int], ...]:
     with it paid in full, for the exact LP to price.
     """
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
 
     chips, platforms = len(problem.keys), len(problem.migration_usd)
     # z_c <= min(1, supply share) * y_p for a chip on platform p: y_p = 0 keeps the platform's chips out
@@ -150,21 +154,19 @@ def choose_platforms(problem: Problem) -> tuple[frozenset[int], ...]:
             link[c, c], link[c, chips + p] = 1.0, -min(1.0, problem.upper[c])
     demand = np.concatenate([np.ones(chips), np.zeros(platforms)])
     rows = [np.concatenate([row.coefficients, np.zeros(platforms)]) for row in problem.rows]
-    constraints = [LinearConstraint(demand[None, :], 1.0, 1.0), LinearConstraint(link, -np.inf, 0.0)]
-    if rows:
-        constraints.append(LinearConstraint(np.array(rows), -np.inf, [row.bound for row in problem.rows]))
-    result = milp(
+    solved = _run(
         np.concatenate([problem.cost, problem.migration_usd / problem.unit_usd]),
-        integrality=np.concatenate([np.zeros(chips), np.ones(platforms)]),
-        bounds=Bounds(np.zeros(chips + platforms), np.concatenate([problem.upper, np.ones(platforms)])),
-        constraints=constraints,
-        options={"mip_rel_gap": MIP_RELATIVE_GAP},
+        np.concatenate([problem.upper, np.ones(platforms)]),
+        np.array([demand, *link, *rows]).reshape(1 + chips + len(rows), chips + platforms),
+        np.array([1.0, *[-np.inf] * (chips + len(rows))]),
+        np.array([1.0, *np.zeros(chips), *(row.bound for row in problem.rows)]),
+        integer=np.concatenate([np.zeros(chips, dtype=bool), np.ones(platforms, dtype=bool)]),
+        mip_rel_gap=MIP_RELATIVE_GAP,
     )
-    if result.status == 2:
+    if solved is None:
         return ()
-    _check(result)
-    chosen = frozenset(p for p in range(platforms) if result.x[chips + p] > USED)
-    carrying = frozenset(p for z, p in zip(result.x[:chips], problem.platform_of)
+    chosen = frozenset(p for p in range(platforms) if solved.x[chips + p] > USED)
+    carrying = frozenset(p for z, p in zip(solved.x[:chips], problem.platform_of)
                          if p is not None and z > ZERO_SHARE)
     return (chosen,) if carrying <= chosen else (chosen, chosen | carrying)
 
@@ -175,14 +177,13 @@ def solve_fixed(problem: Problem, platforms: frozenset[int]) -> Solution | None:
 
     upper = np.array([supply if p is None or p in platforms else 0.0
                       for supply, p in zip(problem.upper, problem.platform_of)])
-    result = _linprog(problem.cost, problem, upper, equality=True)
-    if result.status == 2:
+    solved = _linear(problem.cost, problem, upper, equality=True)
+    if solved is None:
         return None
-    _check(result)
-    shares = np.where(result.x > ZERO_SHARE, result.x, 0.0)
+    shares = np.where(solved.x > ZERO_SHARE, solved.x, 0.0)
     used = frozenset(p for z, p in zip(shares, problem.platform_of) if p is not None and z > 0)
     cost = float(problem.cost @ shares + sum(problem.migration_usd[p] for p in used) / problem.unit_usd)
-    binding = _binding(problem, result, shares, upper, objective_scale=COST_UNITS)
+    binding = _binding(problem, solved, shares, upper, objective_scale=COST_UNITS)
     return Solution(shares, cost, used, binding)
 
 
@@ -192,48 +193,116 @@ def largest_demand(problem: Problem) -> tuple[float, tuple[Binding, ...]]:
     relative to that demand, not D."""
     import numpy as np
 
-    result = _linprog(-np.ones(len(problem.keys)), problem, problem.upper, equality=False)
-    _check(result)
-    shares = np.where(result.x > ZERO_SHARE, result.x, 0.0)
-    return float(shares.sum()), _binding(problem, result, shares, problem.upper, objective_scale=1.0)
+    solved = _linear(-np.ones(len(problem.keys)), problem, problem.upper, equality=False)
+    if solved is None:  # z = 0 satisfies every row: this LP always has a solution
+        raise RuntimeError("HiGHS found no largest demand for the fleet mix")
+    shares = np.where(solved.x > ZERO_SHARE, solved.x, 0.0)
+    return float(shares.sum()), _binding(problem, solved, shares, problem.upper, objective_scale=1.0)
 
 
-def _linprog(cost: np.ndarray, problem: Problem, upper: np.ndarray, equality: bool) -> OptimizeResult:
-    """Minimise `cost . z` within the limit rows and `0 <= z <= upper`, with `sum z = 1` if `equality`."""
+@dataclass(frozen=True)
+class Solved:
+    """An optimum from HiGHS: the variables and, for an LP, the duals (scipy's `marginals`)."""
+
+    x: np.ndarray
+    row_duals: np.ndarray
+    """The objective's rate of change with each row's bound."""
+    upper_duals: np.ndarray
+    """The objective's rate of change with each variable's upper bound, 0 for a variable below it."""
+
+
+def _linear(cost: np.ndarray, problem: Problem, upper: np.ndarray, equality: bool) -> Solved | None:
+    """Minimise `cost . z` within the limit rows and `0 <= z <= upper`, with `sum z = 1` if `equality`
+    (after the limit rows, so that row r's dual is `row_duals[r]`)."""
     import numpy as np
-    from scipy.optimize import linprog
 
     chips = len(problem.keys)
-    rows = problem.rows
-    return linprog(
-        cost,
-        A_ub=np.array([row.coefficients for row in rows]) if rows else None,
-        b_ub=np.array([row.bound for row in rows]) if rows else None,
-        A_eq=np.ones((1, chips)) if equality else None,
-        b_eq=np.ones(1) if equality else None,
-        bounds=list(zip(np.zeros(chips), np.where(np.isinf(upper), None, upper))),
-        method="highs",
-    )
+    bounds = np.array([row.bound for row in problem.rows] + [1.0] * equality)
+    matrix = np.array([*(row.coefficients for row in problem.rows), *[np.ones(chips)] * equality])
+    lower = np.concatenate([np.full(len(problem.rows), -np.inf), bounds[len(problem.rows):]])
+    # linprog's settings for method="highs": presolve on, the dual simplex
+    return _run(cost, upper, matrix.reshape(len(bounds), chips), lower, bounds,
+                presolve="on", simplex_strategy=1)
 
 
-def _binding(problem: Problem, result: OptimizeResult, shares: np.ndarray, upper: np.ndarray,
+def _run(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.ndarray,
+         row_upper: np.ndarray, integer: np.ndarray | None = None, **options: object) -> Solved | None:
+    """Minimise `cost . x` within `row_lower <= matrix x <= row_upper` and `0 <= x <= upper`, the
+    `integer` variables whole; None when no x satisfies them.
+
+    A solver that fails otherwise on these small, well-scaled problems is a bug here, not a user's mistake.
+    """
+    import highspy
+    import numpy as np
+
+    highs = _solver()
+    highs.clear()  # as a new instance: no model, HiGHS's default options
+    highs.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        highs.setOptionValue(name, value)
+    highs.passModel(_model(cost, upper, matrix, row_lower, row_upper, integer))
+    highs.run()
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"HiGHS could not solve the fleet mix: {highs.modelStatusToString(status)}")
+    solution = highs.getSolution()
+    if integer is not None:
+        return Solved(np.array(solution.col_value), np.zeros(0), np.zeros(0))
+    at_upper = [status == highspy.HighsBasisStatus.kUpper for status in highs.getBasis().col_status]
+    return Solved(np.array(solution.col_value), np.array(solution.row_dual),
+                  np.where(at_upper, solution.col_dual, 0.0))
+
+
+@functools.cache
+def _solver() -> object:
+    """The process's one HiGHS instance: making one costs as much as solving a mix (`report` solves
+    hundreds), and `_run` clears it before each model."""
+    import highspy
+
+    # Not highspy.Highs: that Python wrapper sets up callbacks as it is made, which writes HiGHS's
+    # banner to stdout (into a JSON document) before any option can silence it (highspy 1.16). The
+    # core solver it wraps, which highspy exports as _Highs, has every method used here.
+    highs = getattr(highspy, "_Highs", highspy.Highs)()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def _model(cost: np.ndarray, upper: np.ndarray, matrix: np.ndarray, row_lower: np.ndarray,
+           row_upper: np.ndarray, integer: np.ndarray | None) -> object:
+    """The problem as a highspy.HighsLp, the matrix column-wise without its zeros (as scipy passes it)."""
+    import highspy
+    import numpy as np
+
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = matrix.shape
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(len(cost)), upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    nonzero = matrix.T != 0
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_row_, lp.a_matrix_.num_col_ = matrix.shape
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))])
+    lp.a_matrix_.index_ = np.nonzero(nonzero)[1]
+    lp.a_matrix_.value_ = matrix.T[nonzero]
+    if integer is not None:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if whole else highspy.HighsVarType.kContinuous
+                           for whole in integer]
+    return lp
+
+
+def _binding(problem: Problem, solved: Solved, shares: np.ndarray, upper: np.ndarray,
              objective_scale: float) -> tuple[Binding, ...]:
     """Limits at their bound with a dual above rounding; `value` is -dual * step (objective saved)."""
     noise = NO_VALUE * objective_scale
     found = []
     for c, key in enumerate(problem.keys):
-        value = -result.upper.marginals[c] * problem.unit_step[c]
+        value = -solved.upper_duals[c] * problem.unit_step[c]
         supplied = problem.upper[c] == upper[c] and upper[c] < float("inf")
         if supplied and shares[c] >= upper[c] - TIGHT and value > noise * problem.unit_step[c]:
             found.append(Binding("supply", key, None, float(value)))
     for r, row in enumerate(problem.rows):
-        value = -result.ineqlin.marginals[r] * row.step
+        value = -solved.row_duals[r] * row.step
         if float(row.coefficients @ shares) >= row.bound - TIGHT and value > noise * row.step:
             found.append(Binding(row.limit, None, row.rule, float(value)))
     return tuple(found)
-
-
-def _check(result: OptimizeResult) -> None:
-    """A solver that fails on these small, well-scaled problems is a bug here, not a user's mistake."""
-    if result.status != 0:
-        raise RuntimeError(f"HiGHS could not solve the fleet mix: {result.message}")

@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import UsageError
 from ..model import evaluate_chips, order_demand, tco
-from ..scenario import Order, Scenario, Spec
+from ..scenario import Order, Scenario
+from ..spec import Spec
 from ..paths import numeric_inputs, with_values
 from ..values import Uncertain
 

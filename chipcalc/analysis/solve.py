@@ -21,7 +21,8 @@ from typing import Callable
 from ..errors import UsageError
 from ..model import evaluate_chips, order_units
 from ..paths import parse_path, with_values
-from ..scenario import OPEN_BOUND_NUDGE, Scenario, Spec
+from ..scenario import Scenario
+from ..spec import OPEN_BOUND_NUDGE, Spec
 from .common import checked_input, checked_order, order_options, switch_option
 
 NO_CROSSING = "no crossing in range"

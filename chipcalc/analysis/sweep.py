@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import UsageError, did_you_mean
 from ..paths import with_values
-from ..scenario import Scenario, Spec
+from ..scenario import Scenario
+from ..spec import Spec
 from .common import OptionFields, checked_input, checked_order, order_options
 
 CHEAPEST = "cheapest"

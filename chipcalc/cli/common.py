@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..render.layout import Section
 
 state = {"debug": False}
-"""Set by the root group's --debug: the error boundary then lets tracebacks through."""
+"""Set by the root group's --debug: the error boundary then prints the traceback before the message."""
 
 ScenarioArgs = Annotated[
     list[str] | None,
@@ -60,8 +60,10 @@ def error_boundary() -> Iterator[None]:
     try:
         yield
     except ChipcalcError as error:
-        if state["debug"]:
-            raise
+        if state["debug"]:  # the traceback as well, and the same exit code (CLI.md)
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
         prefix = "" if isinstance(error, ScenarioError) else "error: "
         sys.stderr.write(f"{prefix}{printable_lines(str(error))}\n")  # no file's text reaches stderr raw
         raise typer.Exit(error.exit_code) from None

@@ -9,7 +9,7 @@ import typer
 from ..errors import ExitCode, UsageError
 from ..fileio import temporary_files, write_atomic
 from ..render import OutputFormat
-from ..safe import printable
+from ..safe import printable, quoted
 from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
                      emit, error_boundary, load_all)
 
@@ -28,7 +28,8 @@ def report(
     format_: Annotated[OutputFormat, typer.Option("--format", "-f", help="markdown or json reports.")]
     = OutputFormat.markdown,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 when a report on disk is "
-                                        "missing, stale or orphaned.")] = False,
+                                        "missing, stale or orphaned (listed in index.md by an earlier run, "
+                                        "given by no scenario now).")] = False,
 ) -> None:
     """Write one report per scenario and an index.md linking them, each with a one-line verdict.
 
@@ -36,6 +37,8 @@ def report(
     with their sources and dates, the chip tables, the comparison and breakevens of every
     order, the levy totals and any collapsed ranges. Files are written whole or not at all,
     and are byte-identical for identical input, so reports can be committed and checked in CI.
+    The index is the directory's manifest: a report it lists that no scenario gives any more is
+    removed; other files in DIR (a README.md) are left alone.
 
     Examples:
 
@@ -49,12 +52,14 @@ def report(
         if format_ not in (OutputFormat.markdown, OutputFormat.json):
             raise UsageError(f"report --format takes markdown or json, not {format_.value}")
         files = report_files(load_all(scenarios, set_), format_.value)
+        leftovers = _leftovers(out, files, format_.value if format_ is OutputFormat.json else "md")
         if check:
-            problems = _stale_reports(out, files)
+            problems = _stale_reports(out, files) + [f"{path}: {why}" for path, why in leftovers]
             if problems:
                 command = " ".join(["chipcalc report", *(scenarios or []), "--out", str(out)]
                                    + (["-f", "json"] if format_ is OutputFormat.json else []))
-                sys.stderr.write("".join(f"{line}\n" for line in problems) + f"update them with: {command}\n")
+                sys.stderr.write("".join(f"{printable(line)}\n" for line in problems)
+                                 + f"update them with: {command}\n")
                 raise typer.Exit(ExitCode.CHECK_FAILED)
             sys.stderr.write(f"{len(files)} reports in {out} are up to date\n")
             return
@@ -62,13 +67,14 @@ def report(
             out.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise UsageError(f"cannot create {out}: {error.strerror or error}") from None
+        _remove(leftovers)  # before the new index is written, which no longer lists the orphans
         for name, text in files.items():
             write_atomic(out / name, text)
         sys.stderr.write(f"wrote {len(files)} reports to {out}\n")
 
 
 def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
-    """What `report --check` reports: files missing, different, or not made by any scenario."""
+    """What `report --check` finds of the reports the scenarios give: missing, or different."""
     problems = []
     for name, text in files.items():
         path = out / name
@@ -76,15 +82,35 @@ def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
             problems.append(f"{path}: missing")
         elif path.read_bytes() != text.encode("utf-8"):
             problems.append(f"{path}: stale (differs from what the scenarios give now)")
-    suffix = Path(next(iter(files))).suffix
-    if out.is_dir():
-        for path in sorted(out.glob(f"*{suffix}")):
-            if path.name not in files:
-                problems.append(f"{path}: orphaned (no scenario gives it; delete it)")
-        # what a killed write left: SIGKILL cannot be caught, so only a check can find it
-        for path in sorted({p for name in files for p in temporary_files(out, name)}):
-            problems.append(f"{path}: a temporary file left by an interrupted report (delete it)")
-    return [printable(problem) for problem in problems]
+    return problems
+
+
+def _leftovers(out: Path, files: dict[str, str], extension: str) -> list[tuple[Path, str]]:
+    """The files of earlier runs that `report` removes, with why: reports the index on disk lists
+    that no scenario gives now (the index is the manifest: other files in DIR are not chipcalc's),
+    and temporary files left by an interrupted run."""
+    from ..render.reports import listed_reports
+
+    index = out / f"index.{extension}"
+    try:
+        listed = listed_reports(index.read_text(encoding="utf-8"), extension) if index.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        listed = []  # an unreadable index is reported stale; it lists nothing chipcalc may remove
+    found = [(out / name, "orphaned (listed in the index by an earlier run, given by no scenario now)")
+             for name in listed if name not in files and (out / name).is_file()]
+    if out.is_dir():  # what a killed write left: SIGKILL cannot be caught, so only a later run can find it
+        found += [(path, "a temporary file left by an interrupted report")
+                  for path in sorted({p for name in files for p in temporary_files(out, name)})]
+    return found
+
+
+def _remove(leftovers: list[tuple[Path, str]]) -> None:
+    for path, why in leftovers:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot remove {printable(str(path))}: {error.strerror or error}") from None
+        sys.stderr.write(f"removed {printable(str(path))}: {why}\n")
 
 
 @command(app)
@@ -100,9 +126,9 @@ def diff(
                                                  help="Exit 1 when anything changed.")] = False,
     max_change: Annotated[str | None, typer.Option(
         "--max-change", metavar="RATE", show_default=False,
-        help="Exit 1 when an outcome moves by more than RATE (5%): money and quantities relative to "
-             "their old value, fractions in absolute points; or when the cheapest option or a "
-             "breakeven's reason changes.")] = None,
+        help="Exit 1 when an outcome moves by more than RATE, a percentage (5%; exactly 5% passes): money "
+             "and quantities relative to their old value, fractions in absolute points; or when the "
+             "cheapest option or a breakeven's reason changes.")] = None,
 ) -> None:
     """What changed between two scenarios, inputs and outcomes; only what changed is listed.
 
@@ -123,15 +149,9 @@ def diff(
     from ..documents.compare import outcomes
     from ..model import evaluate
     from ..render.sections.checks import show_outcome
-    from ..values import parse_rate
 
     with error_boundary():
-        limit = None
-        if max_change is not None:
-            try:
-                limit = parse_rate(max_change)
-            except ValueError as error:
-                raise UsageError(f"--max-change {error}") from None
+        limit = None if max_change is None else _max_change(max_change)
         before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
         changes = diff_results(before, after, outcomes)
         emit(changes, format_, output, view=Command.DIFF)
@@ -146,6 +166,24 @@ def diff(
                 sys.stderr.write("".join(f"  {c.where}: {c.field} {show_outcome(c.old, c.field)} -> "
                                          f"{show_outcome(c.new, c.field)}\n" for c in breaking))
                 raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+def _max_change(text: str) -> float:
+    """--max-change as a fraction: a percentage, 0% or more. A bare number is refused, as 5 could mean
+    5% or 500% (0.05 is 5% as a rate in a file)."""
+    from ..values import parse_rate
+
+    try:
+        limit = parse_rate(text)
+    except ValueError:
+        raise UsageError(f"--max-change must be a percentage such as 5% (got {quoted(text)})") from None
+    if not text.strip().endswith("%"):
+        raise UsageError(f"--max-change {quoted(text)}: write it as a percentage, such as 5%: a bare number "
+                         "is ambiguous (is 5 five percent, or 500%?)")
+    if limit < 0:
+        raise UsageError(f"--max-change must be 0% or more (got {quoted(text)}): it bounds a move either way, "
+                         "up or down")
+    return limit
 
 
 def load_reference(argument: str, sets: list[str] | None) -> "Scenario":

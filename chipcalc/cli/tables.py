@@ -1,10 +1,11 @@
 """The scenario's own tables and checks: compare, chips, levy, mix, validate, and the schema of its files."""
 
 import sys
+from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode, Problem, ScenarioError
+from ..errors import ExitCode, Problem, ScenarioError, UsageError
 from ..fileio import write_atomic
 from ..render import OutputFormat
 from .common import (FormatOption, OutputOption, ScenarioArgs, SetOption, command, emit, error_boundary,
@@ -13,9 +14,14 @@ from .common import (FormatOption, OutputOption, ScenarioArgs, SetOption, comman
 app = typer.Typer()
 
 
+TextconvOption = Annotated[bool, typer.Option(
+    "--textconv", help="For git's diff driver: one file's tables in Markdown, its parents read at the revision "
+    "git holds it; the file as written under a warning when it cannot be rendered. Never fails.")]
+
+
 @command(app)
 def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
-            output: OutputOption = None) -> None:
+            output: OutputOption = None, textconv: TextconvOption = False) -> None:
     """Compare every chip as an option for each order's demand: cost, levy, breakevens.
 
     For each order, every chip in the scenario is costed as a way to buy the same effective
@@ -30,11 +36,27 @@ def compare(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: For
       chipcalc compare scenarios/levy-absorbed.yaml scenarios/levy-passed-through.yaml
 
       chipcalc compare scenarios/h200-2026.yaml --set chips.h200.levy_rate=35% -f json | jq .
+
+      git config diff.chipcalc.textconv 'chipcalc compare --textconv'
     """
     from ..documents import Command
 
     with error_boundary():
+        if textconv:
+            sys.stdout.write(_textconv(scenarios, set_, format_, output))
+            return
         emit(load_all(scenarios, set_), format_, output, view=Command.COMPARE)
+
+
+def _textconv(scenarios: list[str] | None, sets: list[str] | None, fmt: OutputFormat | None,
+              output: object) -> str:
+    """What git's diff driver shows of the one file git gives it (cli.textconv)."""
+    from .textconv import textconv_text
+
+    if len(scenarios or []) != 1 or sets or output is not None or fmt not in (None, OutputFormat.markdown):
+        raise UsageError("--textconv shows one SCENARIO in Markdown to git's diff driver: give it one file and "
+                         "no --set, -o or -f other than markdown")
+    return textconv_text(scenarios[0])  # type: ignore[index]
 
 
 @command(app)
@@ -85,7 +107,7 @@ def mix(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatO
     if any chip on it is used. Shows each chip's units, share, capex, levy and TCO, the mix's
     TCO, levy paid to the US and migration, vs the order's chip alone, and the limits that
     bind with what one more unit of each would save; or, when no mix fits, the largest demand
-    the limits allow and what stops it. Solved exactly by HiGHS (scipy).
+    the limits allow and what stops it. Solved exactly by HiGHS (highspy).
 
     Examples:
 

@@ -143,15 +143,19 @@ def sweep(
             start, stop, step = (parse_input(loaded, path.strip(), part) for part in parts)
             varies.append((path.strip(), grid_values(start, stop, step)))
         result = run_sweep(loaded, varies, metric, order_index(loaded, order))
-        draw(plot, lambda fmt: plot_sweep(result, fmt))
+        draw(plot, lambda fmt: plot_sweep(result, loaded, fmt))
         emit(Analysis(result, loaded), format_, output, view=Command.SWEEP)
 
 
 @command(app)
 def sensitivity(
     scenario: ScenarioArg = None,
-    swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
-    = "20%",
+    swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input without a range "
+                                       "moves down and up, as a share of its value.")] = "20%",
+    swing_points: Annotated[float | None, typer.Option(
+        "--swing-points", metavar="N", show_default=False,
+        help="Move each rate without a range by N percentage points instead (10: ±0.10), clamped to its "
+             "valid range; other inputs still move by --swing.")] = None,
     metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
     option: ChipOption = None,
     order: OrderOption = None,
@@ -162,15 +166,21 @@ def sensitivity(
 ) -> None:
     """A tornado: which inputs move a metric of one option most.
 
-    Every numeric input is moved down and up by the swing (clamped to its valid range), the model
-    re-run, and the inputs ranked by how far the metric moves. By default the metric is vs_order
-    of the cheapest other option: which assumption decides whether switching pays.
+    Every numeric input is moved down and up, the model re-run, and the inputs ranked by how far
+    the metric moves. An input written as a range (28k to 36k, {low, high}) moves to its own low
+    and high; with --swing-points, a rate (a levy rate, a utilisation, a pass-through) moves by
+    that many percentage points; every other input moves by the swing, a share of its value. Each
+    is clamped to its valid range. An input at 0 cannot move by a share of itself: the output
+    lists it. By default the metric is vs_order of the cheapest other option: which assumption
+    decides whether switching pays.
 
     Examples:
 
       chipcalc sensitivity scenarios/h200-2026.yaml
 
       chipcalc sensitivity scenarios/h200-2026.yaml --swing 10% --metric tco_usd --option ascend_910c --plot tornado.svg
+
+      chipcalc sensitivity scenarios/h200-2026-uncertain.yaml --swing-points 10
     """
     from ..analysis.common import order_index
     from ..analysis.sensitivity import sensitivity as run_sensitivity
@@ -185,7 +195,7 @@ def sensitivity(
             raise UsageError(f"--swing {error}") from None
         check_plot(plot)
         loaded = load_one(scenario, set_)
-        tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share)
+        tornado = run_sensitivity(loaded, metric, option, order_index(loaded, order), share, swing_points)
         draw(plot, lambda fmt: plot_tornado(tornado, fmt))
         emit(Analysis(tornado, loaded), format_, output, view=Command.TORNADO)
 

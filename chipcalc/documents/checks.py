@@ -53,17 +53,33 @@ def diff_document(diff: Diff) -> Document:
     }
 
 
-def diff_rows(diff: Diff) -> list[Row]:
-    """CSV: one row per change, inputs first, told apart by `kind`; a list of keys in one cell, as a file
-    writes it (`[a, b]`)."""
-    def cell(value: object) -> object:
-        return key_list(value) if isinstance(value, list) else value
+DIFF_COLUMNS = ("kind", "where", "field", "old", "new", "delta", "relative", "old_text", "new_text")
+"""The diff CSV's header: numbers in `old` and `new`, any other value (a breakeven's reason, a chip,
+a source, a date, true or false) in `old_text` and `new_text`, so each column holds one type."""
 
-    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, "old": cell(c.old),
-             "new": cell(c.new), "delta": None, "relative": None} for c in diff.inputs]
-    rows += [{"kind": "outcome", "where": c.where, "field": c.field, "old": c.old, "new": c.new,
-              "delta": c.delta, "relative": c.relative} for c in diff.outcomes]
-    return rows
+
+def diff_rows(diff: Diff) -> list[Row]:
+    """CSV: one row per change, inputs first, told apart by `kind`; a list of keys in one cell, as a
+    file writes it (`[a, b]`)."""
+    rows = [{"kind": "input", "where": c.new_where or c.old_where, "field": c.path, **_sides(c.old, c.new),
+             "delta": None, "relative": None} for c in diff.inputs]
+    rows += [{"kind": "outcome", "where": c.where, "field": c.field, **_sides(c.old, c.new), "delta": c.delta,
+              "relative": c.relative} for c in diff.outcomes]
+    return [{column: row[column] for column in DIFF_COLUMNS} for row in rows]
+
+
+def _sides(old: object, new: object) -> Row:
+    """`old` and `new` in the number columns or the text ones (empty where a side has no value)."""
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def text(value: object) -> object:
+        if isinstance(value, list):
+            return key_list(value)
+        return None if value is None or number(value) else value
+
+    return {"old": old if number(old) else None, "new": new if number(new) else None,
+            "old_text": text(old), "new_text": text(new)}
 
 
 def where_from(term: Term, scenario_file: str) -> str:
@@ -102,5 +118,5 @@ def explain_rows(run: Analysis[Explanation]) -> list[Row]:
 
 
 VALIDATE: View[Sequence[FileCheck]] = View(validate_document, validate_rows)
-DIFF: View[Diff] = View(diff_document, diff_rows)
+DIFF: View[Diff] = View(diff_document, diff_rows, columns=DIFF_COLUMNS)
 EXPLAIN: View[Analysis[Explanation]] = View(explain_document, explain_rows)

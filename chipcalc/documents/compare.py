@@ -21,35 +21,19 @@ def breakeven_document(b: Breakeven, name: str) -> Document:
     return {"value": b.value, "reason": b.reason}
 
 
+OPTION_FIELDS = ("chip", "is_order_chip", "units", "buyer_price_usd", "levy_per_unit_usd", "capex_usd",
+                 "levy_usd", "energy_usd", "facility_usd", "maintenance_usd", "operations_usd",
+                 "migration_usd", "tco_usd", "attainable_tflops_per_unit", "effective_tflops_per_unit",
+                 "tflops_per_kusd", "usd_per_effective_pflops", "usd_per_effective_pflops_hour",
+                 "usd_per_million_tokens", "vs_order", "supply_shortfall_units", "feasible")
+"""An option's figures in the compare JSON, in CLI.md's order; its `breakeven` follows them."""
+
+
 def option_document(o: Option) -> Document:
     breakeven = None if o.breakeven is None else {
         name: breakeven_document(getattr(o.breakeven, name), name) for name in BREAKEVEN_FIELDS
     }
-    return {
-        "chip": o.chip,
-        "is_order_chip": o.is_order_chip,
-        "units": o.units,
-        "buyer_price_usd": o.buyer_price_usd,
-        "levy_per_unit_usd": o.levy_per_unit_usd,
-        "capex_usd": o.capex_usd,
-        "levy_usd": o.levy_usd,
-        "energy_usd": o.energy_usd,
-        "facility_usd": o.facility_usd,
-        "maintenance_usd": o.maintenance_usd,
-        "operations_usd": o.operations_usd,
-        "migration_usd": o.migration_usd,
-        "tco_usd": o.tco_usd,
-        "attainable_tflops_per_unit": o.attainable_tflops_per_unit,
-        "effective_tflops_per_unit": o.effective_tflops_per_unit,
-        "tflops_per_kusd": o.tflops_per_kusd,
-        "usd_per_effective_pflops": o.usd_per_effective_pflops,
-        "usd_per_effective_pflops_hour": o.usd_per_effective_pflops_hour,
-        "usd_per_million_tokens": o.usd_per_million_tokens,
-        "vs_order": o.vs_order,
-        "supply_shortfall_units": o.supply_shortfall_units,
-        "feasible": o.feasible,
-        "breakeven": breakeven,
-    }
+    return {**{name: getattr(o, name) for name in OPTION_FIELDS}, "breakeven": breakeven}
 
 
 def order_document(r: OrderResult) -> Document:
@@ -85,6 +69,9 @@ def compare_document(results: Sequence[ScenarioResult]) -> Document:
 NO_BREAKEVEN = {name: breakeven_document(Breakeven(None), name)
                 for name in BREAKEVEN_FIELDS}
 """The order's own chip in CSV: the breakeven columns, empty."""
+BREAKEVEN_COLUMNS = tuple(flatten({"breakeven": NO_BREAKEVEN}))
+COMPARE_COLUMNS = ("scenario", "order", *OPTION_FIELDS, *BREAKEVEN_COLUMNS)
+"""The CSV header, which a scenario without orders also gets."""
 
 
 def compare_rows(results: Sequence[ScenarioResult]) -> list[Row]:
@@ -112,8 +99,9 @@ def breakevens_rows(results: Sequence[ScenarioResult]) -> list[Row]:
             for r in results for o in r.orders for option in o.options if not option.is_order_chip]
 
 
-COMPARE: View[Sequence[ScenarioResult]] = View(compare_document, compare_rows)
-BREAKEVENS: View[Sequence[ScenarioResult]] = View(breakevens_document, breakevens_rows)
+COMPARE: View[Sequence[ScenarioResult]] = View(compare_document, compare_rows, columns=COMPARE_COLUMNS)
+BREAKEVENS: View[Sequence[ScenarioResult]] = View(breakevens_document, breakevens_rows,
+                                                  columns=("scenario", "order", "chip", *BREAKEVEN_COLUMNS))
 
 
 # Outcomes, flat: what `diff` compares -------------------------------------------

@@ -5,7 +5,9 @@ Each takes an `Analysis`: the result and the scenario it was run on.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+import functools
+import itertools
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..safe import csv_text, json_safe
 from .base import SCHEMA_VERSION, Analysis, Document, Row, View, flatten
@@ -42,30 +44,91 @@ def _sweep_head(run: Analysis[Sweep]) -> Document:
 
 
 BLOCK_ROWS = 50_000
-"""Sweep rows are turned into text this many at a time, so a million points never sit in memory
-as seven million small strings at once."""
+"""Sweep rows are turned into text about this many at a time, so a million points never sit in
+memory as a million lines at once."""
 
 
-def _sweep_blocks(sweep: Sweep, quote: bool) -> Iterator[list[str] | Iterator[tuple[str, ...]]]:
-    """(column names, then blocks of rows): each row the varied values and each chip's metric (or the
-    cheapest chip, JSON-quoted when `quote`), every value as JSON text."""
+def _sweep_lines(sweep: Sweep, quote: bool, start: str, separators: list[str],
+                 end: str) -> Iterator[list[str]]:
+    """Blocks of the sweep's rows as lines `start value separator value ... end`: the varied values
+    and each chip's metric (or the cheapest chip, JSON-quoted when `quote`), every value as JSON text.
+
+    A grid holds far fewer distinct texts than points: an input's own values, figures that depend
+    on one input only. So each distinct number is formatted once, and a run of neighbouring values
+    that vary along the same axis (the row's input, the column's, or both) is joined once per row,
+    once per column, or at every point: a line of a 1000 x 1000 sweep is then four pieces joined,
+    not seven numbers placed."""
     import json  # json and numpy load only when a sweep is written: a table of compare needs neither
 
     import numpy as np
 
-    grids = np.meshgrid(*sweep.axes, indexing="ij")
-    shape = grids[0].shape
-    columns = {path: grid for path, grid in zip(sweep.paths, grids)}
+    fields = [_distinct_texts(np.ravel(grid), path) for path, grid in
+              zip(sweep.paths, np.meshgrid(*sweep.axes, indexing="ij"))]
     if sweep.values:
-        columns.update({chip: np.broadcast_to(values, shape) for chip, values in sweep.values.items()})
-    names = np.array([json.dumps(chip) if quote else csv_text(chip) for chip in sweep.chips], dtype=object)
-    texts = {name: _distinct_texts(np.ravel(column), name) for name, column in columns.items()}
-    if not sweep.values:
-        texts["cheapest"] = (names, np.ravel(np.broadcast_to(sweep.cheapest, shape)))
-    yield list(texts)
-    total = int(np.prod(shape))
-    for start in range(0, total, BLOCK_ROWS):
-        yield zip(*(distinct[index[start:start + BLOCK_ROWS]].tolist() for distinct, index in texts.values()))
+        fields += [_distinct_texts(np.ravel(values), chip) for chip, values in sweep.values.items()]
+    else:
+        names = [json.dumps(chip) if quote else csv_text(chip) for chip in sweep.chips]
+        fields.append((np.array(names, dtype=object), np.ravel(sweep.cheapest)))
+    shape = (1, *sweep.cheapest.shape) if sweep.cheapest.ndim == 1 else sweep.cheapest.shape  # 1-D: one row
+    runs = _runs([(texts, index.reshape(shape)) for texts, index in fields], [start, *separators])
+    block: list[str] = []
+    for row in range(shape[0]):
+        for first in range(0, shape[1], BLOCK_ROWS):
+            span = slice(first, first + BLOCK_ROWS)
+            block += map("".join, zip(*(run(row, span) for run in runs), itertools.repeat(end)))
+            if len(block) >= BLOCK_ROWS:
+                yield block
+                block = []
+    yield block
+
+
+Field = tuple["np.ndarray", "np.ndarray"]
+"""A column of a sweep's rows: the text of each distinct value, and each point's index into it."""
+Run = Callable[[int, slice], "list[str] | Iterator[str]"]
+"""Neighbouring fields' joined texts at a row's columns `span` (with their leads)."""
+
+
+def _runs(fields: list[Field], leads: list[str]) -> list[Run]:
+    """The fields as runs of neighbours that vary along the same axis, each field led by its lead.
+    A run the same on every row is joined once for the whole grid, one the same across a row once
+    per row, any other at every point."""
+    runs: list[Run] = []
+    for along, group in itertools.groupby(zip(fields, leads), key=lambda field: _axis(field[0][1])):
+        joined = functools.partial(_joined, list(group))
+        if along == "columns":
+            runs.append(functools.partial(_once, joined, {}))
+        elif along == "rows":
+            runs.append(functools.partial(_repeated, joined))
+        else:
+            runs.append(joined)
+    return runs
+
+
+def _axis(index: np.ndarray) -> str:
+    """What a field's values vary with: only the column (the same on every row), only the row, or both."""
+    if (index == index[:1, :]).all():
+        return "columns"
+    return "rows" if (index == index[:, :1]).all() else "points"
+
+
+def _joined(members: list[tuple[Field, str]], row: int, span: slice) -> list[str]:
+    """The members' texts at a row's columns `span`, each after its lead, joined point by point."""
+    pieces = (piece for (distinct, index), lead in members
+              for piece in (itertools.repeat(lead), distinct[index[row, span]].tolist()))
+    return list(map("".join, zip(*pieces)))
+
+
+def _repeated(joined: Run, row: int, span: slice) -> Iterator[str]:
+    """A run the same across a row: its one text on that row, for every column."""
+    return itertools.repeat(next(iter(joined(row, slice(0, 1)))))
+
+
+def _once(joined: Run, known: dict[tuple[int, int], list[str]], row: int, span: slice) -> list[str]:
+    """A run the same on every row: its texts at these columns, joined on the first row only."""
+    key = (span.start, span.stop)
+    if key not in known:
+        known[key] = joined(0, span)
+    return known[key]
 
 
 def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -81,23 +144,33 @@ def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarr
     return np.array(list(map(repr, bits.view(np.float64).tolist())), dtype=object), index  # repr: json's text
 
 
+def _names(sweep: Sweep) -> list[str]:
+    """The columns of a sweep's rows: the varied inputs, then each chip (or `cheapest`)."""
+    return [*sweep.paths, *(sweep.values or ["cheapest"])]
+
+
 def sweep_json_pieces(run: Analysis[Sweep]) -> Iterator[str]:
-    """The sweep's JSON in pieces, one point per line, written column-wise (a million points in
-    seconds, not minutes) and a block of rows at a time, so that memory stays bounded whatever the
-    grid. The head is dumped as JSON and closed by hand before the points are written."""
+    """The sweep's JSON in pieces, one point per line, a block of rows at a time, so that memory
+    stays bounded whatever the grid. The head is dumped as JSON and closed by hand before the
+    points are written."""
     import json
 
     head = json_safe(json.dumps(_sweep_head(run), indent=2, ensure_ascii=False))
-    blocks = _sweep_blocks(run.result, quote=True)
-    template = "    {" + ", ".join(f"{json.dumps(name)}: %s" for name in next(blocks)) + "}"
     yield head.removesuffix("\n}") + ',\n  "points": [\n'
     separator = ""
-    for block in blocks:
-        text = ",\n".join(template % row for row in block)
-        if text:
-            yield separator + text
+    for block in _sweep_json_lines(run.result, "    "):
+        if block:
+            yield separator + ",\n".join(block)
             separator = ",\n"
     yield "\n  ]\n}\n"
+
+
+def _sweep_json_lines(sweep: Sweep, indent: str) -> Iterator[list[str]]:
+    """Blocks of the points as JSON objects on one line each, after `indent`."""
+    import json
+
+    keys = [f"{json.dumps(name)}: " for name in _names(sweep)]
+    return _sweep_lines(sweep, True, indent + "{" + keys[0], [", " + key for key in keys[1:]], "}")
 
 
 def sweep_json(run: Analysis[Sweep]) -> str:
@@ -108,19 +181,17 @@ def sweep_json(run: Analysis[Sweep]) -> str:
 def sweep_csv(run: Analysis[Sweep]) -> Iterator[str]:
     """CSV in pieces: one row per grid point, a block at a time. A path is letters, digits, `.`, `_`
     and `[]`; a chip's key may start with `-` (a formula to a spreadsheet), hence `safe.csv_text`."""
-    blocks = _sweep_blocks(run.result, quote=False)
-    yield ",".join(csv_text(name) for name in next(blocks)) + "\n"
-    for block in blocks:
-        yield "".join(",".join(row) + "\n" for row in block)
+    names = _names(run.result)
+    yield ",".join(csv_text(name) for name in names) + "\n"
+    for block in _sweep_lines(run.result, False, "", [","] * (len(names) - 1), "\n"):
+        yield "".join(block)
 
 
 def sweep_rows(run: Analysis[Sweep]) -> list[Row]:
-    """One dict per grid point: what `sweep_json` and `sweep_csv` write, as values."""
+    """One dict per grid point: what `sweep_json` writes for each point, as values."""
     import json
 
-    blocks = _sweep_blocks(run.result, quote=True)
-    names = next(blocks)
-    return [{name: json.loads(value) for name, value in zip(names, row)} for block in blocks for row in block]
+    return [json.loads(line) for block in _sweep_json_lines(run.result, "") for line in block]
 
 
 def sweep_document(run: Analysis[Sweep]) -> Document:
@@ -132,15 +203,21 @@ def sweep_document(run: Analysis[Sweep]) -> Document:
 
 
 def tornado_document(run: Analysis[Tornado]) -> Document:
+    """The tornado; `not_moved` lists the inputs that could not move, each with its `reason`."""
     tornado = run.result
     return {"schema_version": SCHEMA_VERSION, "scenario": run.scenario.name, "order": tornado.order,
-            "option": tornado.option, "metric": tornado.metric, "swing": tornado.swing, "base": tornado.base,
-            "inputs": tornado_rows(run)}
+            "option": tornado.option, "metric": tornado.metric, "swing": tornado.swing,
+            "swing_points": tornado.swing_points, "base": tornado.base, "inputs": tornado_rows(run),
+            "not_moved": [{"path": n.path, "base_value": n.base_value, "reason": n.reason}
+                          for n in tornado.not_moved]}
 
 
 def tornado_rows(run: Analysis[Tornado]) -> list[Row]:
-    return [{"path": s.path, "base_value": s.base_value, "low_value": s.low_value, "high_value": s.high_value,
-             "metric_low": s.metric_low, "metric_high": s.metric_high, "width": s.width}
+    """One row per input moved: `moved_by` is range, swing or points; `clamped` says whether its valid
+    range cut the move short."""
+    return [{"path": s.path, "moved_by": s.moved_by, "base_value": s.base_value, "low_value": s.low_value,
+             "high_value": s.high_value, "clamped": s.clamped, "metric_low": s.metric_low,
+             "metric_high": s.metric_high, "width": s.width}
             for s in run.result.swings]
 
 

@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problem, ScenarioError, UsageError
-from ..paths import spec_at, value_at
-from ..scenario import Kind, Scenario, specs
+from ..paths import input_spec, spec_at
+from ..scenario import Scenario
+from ..spec import Kind
 from .convert import Converter
 from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
                           check_unique_names)
@@ -103,11 +104,13 @@ def parse_input(scenario: Scenario, path: str, text: str) -> float:
                          "e.g. chips.h200.levy_rate") from None
     if not spec.numeric:
         raise UsageError(f"{path}: not a numeric input")
-    kind = spec.kind
-    if kind == Kind.SHARE_OR_MONEY:  # a levy base is typed as the file wrote it: a share, or money
-        owner_path, _, key = path.rpartition(".")
-        owner = value_at(scenario, owner_path)
-        kind = Kind.MONEY if getattr(owner, f"{specs(type(owner))[key][0]}_is_money") else Kind.RATE
+    if spec.kind == Kind.SHARE_OR_MONEY:  # a levy base is typed as the file wrote it: a share, or money
+        try:
+            spec = input_spec(scenario, path)
+        except (KeyError, IndexError):
+            raise UsageError(f"{path}: not an input of this scenario (it has no {path.rpartition('.')[0]})") \
+                from None
+    kind = Kind.RATE if spec.kind == Kind.SHARE_OR_MONEY else spec.kind
     parse = Converter(scenario.assumptions.fx).parser(kind, path)
     try:
         return parse(text.strip())

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from ..errors import did_you_mean
-from ..scenario import Kind, Spec
+from ..spec import Kind, Spec
 from ..values import (DISTRIBUTIONS, LARGEST, Uncertain, checked_number, describe, is_money_text, parse_money,
                       parse_number, parse_rate, split_range)
 from .marks import Tree
@@ -93,7 +93,7 @@ class Converter:
             kind = share_or_money(raw)
             if kind == Kind.MONEY:  # an amount per unit, a customs value: any positive amount
                 self.money_shares.add(path)
-                spec = Spec(spec.key, Kind.MONEY, spec.doc, low=0.0, low_open=True)
+                spec = spec.as_money()
         parse = self.parser(kind, path)
         if isinstance(raw, dict):
             uncertain = uncertain_range(raw, parse)

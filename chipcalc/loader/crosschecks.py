@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
-from ..scenario import Assumptions, Chip, Mark, Mix, Order, Platform, Scenario, Workload
+from ..scenario import Assumptions, Chip, Mix, Order, Platform, Scenario, Workload
+from ..spec import Mark
 from ..values import human_rate
 from .marks import MDict, mdict
 from .validate import Problems

@@ -3,6 +3,10 @@
 A scenario read at a revision resolves its `extends` at that same revision.
 Paths after the colon are relative to the repository's top, as git has them,
 or to the current directory when they start with `./` or `../`.
+
+`locate_copy` finds where a copy git made of one version of a file came from (a diff driver is
+handed such a copy, in a temporary folder without the file's parents), so that its `extends` can
+be read at a revision holding that version.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import subprocess
 from dataclasses import dataclass
 
 from ..errors import Problem, ScenarioError, UsageError
-from .sources import SCENARIO_SUFFIXES, decode
+from .sources import MAX_FILE_BYTES, SCENARIO_SUFFIXES, decode
 
 
 def _git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -28,7 +32,11 @@ class GitSource:
     """The files of one revision of the repository around the current directory."""
 
     revision: str
+    """A commit, or "" for the index (the staged files, `git show :PATH`)."""
     top: str
+    labels_with_revision: bool = True
+    """Name files `REV:PATH` in messages; a diff driver names them by PATH alone, as git shows both
+    sides of a change under one path."""
 
     @classmethod
     def open(cls, revision: str) -> "GitSource":
@@ -51,8 +59,8 @@ class GitSource:
     def read(self, ref: str) -> str:
         shown = _git("show", f"{self.revision}:{ref}", cwd=self.top)
         if shown.returncode != 0:
-            raise ScenarioError([Problem(self.label(ref), "", f"no such file at revision {self.revision}")],
-                                unreadable=True)
+            place = f"at revision {self.revision}" if self.revision else "in the index"
+            raise ScenarioError([Problem(self.label(ref), "", f"no such file {place}")], unreadable=True)
         return decode(shown.stdout, self.label(ref))
 
     def exists(self, ref: str) -> bool:
@@ -62,7 +70,7 @@ class GitSource:
         return self.label(ref)
 
     def label(self, ref: str) -> str:
-        return f"{self.revision}:{ref}"
+        return f"{self.revision}:{ref}" if self.labels_with_revision else ref
 
     def parent(self, ref: str, extends: str) -> str:
         return posixpath.normpath(posixpath.join(posixpath.dirname(ref), extends))
@@ -83,3 +91,96 @@ def split_revision(argument: str) -> tuple[str, str] | None:
     if not revision or not path:
         return None
     return revision, path
+
+
+def locate_copy(path: str) -> tuple[GitSource, str] | None:
+    """Where `path`, a copy of one version of a repository's file outside its work tree (what git
+    hands a diff driver), came from: a source reading a revision that holds that version, and the
+    file's path in the repository; None when no repository around the current directory holds it,
+    or `path` is in the work tree (it is then the file itself, its parents beside it).
+
+    git tells a driver nothing but the copy, so the version is found by its content: in the index,
+    at HEAD, then at the newest commit of any branch that holds it. A version held at several
+    revisions has its parents read at the first found (the README's git diff driver says when that
+    is not the revision git shows)."""
+    found = _git("rev-parse", "--show-toplevel")
+    if found.returncode != 0:
+        return None
+    top = os.fsdecode(found.stdout.strip())
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, os.path.realpath(top)]) == os.path.realpath(top):
+        return None
+    try:
+        with open(path, "rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    if len(content) > MAX_FILE_BYTES:  # no scenario: read as a file, it is refused
+        return None
+    blobs = {_blob_id(content, top), _blob_id(content.replace(b"\r\n", b"\n"), top)} - {""}  # core.autocrlf
+    for revision, listing in (("", _index_entries), ("HEAD", _head_entries)):
+        held = [(revision, ref) for blob, ref in listing(top) if blob in blobs]
+        if held:
+            break
+    else:
+        held = _holders(blobs, top)
+    if not held:
+        return None
+    revision, ref = _likeliest(held, path)
+    return GitSource(revision, top, labels_with_revision=False), ref
+
+
+def _blob_id(content: bytes, top: str) -> str:
+    hashed = subprocess.run(["git", "hash-object", "--no-filters", "--stdin"], input=content,
+                            capture_output=True, cwd=top, check=False)
+    return hashed.stdout.decode().strip()
+
+
+def _index_entries(top: str) -> list[tuple[str, str]]:
+    """(blob, path) of every staged file: `MODE BLOB STAGE\tPATH`."""
+    listed = _git("ls-files", "-s", "-z", cwd=top)
+    return [(meta.split()[1].decode(), os.fsdecode(ref)) for meta, _, ref in
+            (entry.partition(b"\t") for entry in listed.stdout.split(b"\0") if entry)]
+
+
+def _head_entries(top: str) -> list[tuple[str, str]]:
+    """(blob, path) of every file at HEAD (none before the first commit): `MODE blob BLOB\tPATH`."""
+    listed = _git("ls-tree", "-r", "-z", "HEAD", cwd=top)
+    if listed.returncode != 0:
+        return []
+    return [(meta.split()[2].decode(), os.fsdecode(ref)) for meta, _, ref in
+            (entry.partition(b"\t") for entry in listed.stdout.split(b"\0") if entry)]
+
+
+def _holders(blobs: set[str], top: str) -> list[tuple[str, str]]:
+    """(revision, path) holding one of `blobs`, newest first: a commit that wrote the blob holds it,
+    and so does the parent of one that replaced or deleted it."""
+    held = []
+    for blob in blobs:
+        logged = _git("log", "--all", "--no-renames", "--raw", "--no-abbrev", "-z", "--format=commit %H",
+                      f"--find-object={blob}", cwd=top)
+        tokens = iter(token.strip(b"\n") for token in logged.stdout.split(b"\0"))
+        commit = ""
+        for token in tokens:
+            if token.startswith(b"commit "):
+                commit = token[len(b"commit "):].decode()
+            elif token.startswith(b":"):  # `:MODE MODE OLD NEW STATUS`, then the path
+                _, _, old, new, _ = token.decode().split()
+                ref = os.fsdecode(next(tokens, b""))
+                if new == blob:
+                    held.append((commit, ref))
+                elif old == blob:
+                    held.append((f"{commit}^", ref))
+    return held
+
+
+def _likeliest(held: list[tuple[str, str]], copy: str) -> tuple[str, str]:
+    """The first (revision, path) whose file is named like the copy (git names its copy after the
+    file: `git-blob-XXXXXX/NAME`, or `XXXXXX_NAME` in older versions), else the first: one
+    content may be at several paths."""
+    name = os.path.basename(copy)
+    for revision, ref in held:
+        base = posixpath.basename(ref)
+        if name == base or name.endswith(f"_{base}"):
+            return revision, ref
+    return held[0]

@@ -15,7 +15,7 @@ import yaml
 from ..errors import Problem, ScenarioError
 from ..paths import join
 from ..safe import printable, quoted
-from ..scenario import Mark
+from ..spec import Mark
 
 MAX_VALUES = 100_000
 """A scenario holds hundreds of values; more, after expanding YAML aliases, is an attack or a mistake."""

@@ -8,11 +8,12 @@ one the file has): a `--set` cannot add a chip.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from ..errors import ScenarioError, UsageError
-from ..paths import parse_path, step
-from ..scenario import Kind, Mark, Scenario, Spec, specs
+from ..paths import parse_path, step, walk
+from ..scenario import Scenario
+from ..spec import Kind, Mark, Spec
 from .convert import CURRENCY
 from .marks import MDict, MList, Tree, mdict, parse_yaml
 
@@ -99,28 +100,12 @@ def _step(section: type | Spec | None, token: str | int, node: Tree) -> type | S
 def _unknown_path(path: str, tree: MDict) -> str:
     import difflib
 
-    candidates = list(_paths(Scenario, tree, ""))
+    candidates = [path for path, _, _ in walk(Scenario, tree, _key)]
     near = difflib.get_close_matches(path, candidates, n=3, cutoff=0.5)
     hint = f"; nearest valid paths: {', '.join(near)}" if near else ""
     return f"--set {path}: no such path in a scenario{hint}"
 
 
-def _paths(section: type, node: Tree, prefix: str) -> Iterator[str]:
-    """Every path a --set may name in this scenario."""
-    for key, (_, spec) in specs(section).items():
-        path = f"{prefix}{key}"
-        child = node.get(key) if isinstance(node, dict) else None
-        match spec.kind:
-            case Kind.RECORD:
-                yield from _paths(spec.item, child, path + ".")
-            case Kind.RECORDS:
-                for name, item in (child.items() if isinstance(child, dict) else ()):
-                    yield from _paths(spec.item, item, f"{path}.{name}.")
-            case Kind.LIST:
-                for i, item in enumerate(child if isinstance(child, list) else ()):
-                    yield from _paths(spec.item, item, f"{path}[{i}].")
-            case Kind.NUMBERS:
-                names = spec.choices or (child if isinstance(child, dict) else ())
-                yield from (f"{path}.{name}" for name in names)
-            case _:
-                yield path
+def _key(node: Tree, key: str, _attr: str) -> Tree:
+    """One key of a file's tree, for `walk`: None where the tree has no mapping there."""
+    return node.get(key) if isinstance(node, dict) else None

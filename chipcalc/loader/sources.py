@@ -131,7 +131,11 @@ def _work_tree(directory: str) -> str | None:
 
 
 class FileSource:
-    """Scenario files on disk, named by their paths as the user wrote them."""
+    """Scenario files on disk, named by their paths as the user wrote them, or relative to
+    `named_from` (a diff driver names a copy in a temporary folder by its name alone)."""
+
+    def __init__(self, named_from: str | None = None) -> None:
+        self.named_from = named_from
 
     def read(self, ref: str) -> str:
         note_input(ref)  # -o may not replace it
@@ -147,7 +151,7 @@ class FileSource:
         return os.path.realpath(ref)
 
     def label(self, ref: str) -> str:
-        return ref
+        return ref if self.named_from is None else os.path.relpath(ref, self.named_from)
 
     def parent(self, ref: str, extends: str) -> str:
         return os.path.normpath(os.path.join(os.path.dirname(ref), extends))

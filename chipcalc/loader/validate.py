@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import Problem, did_you_mean
 from ..paths import join
-from ..scenario import REQUIRED, Kind, Mark, Spec, specs
+from ..spec import REQUIRED, Kind, Mark, Spec, specs
 from ..values import Uncertain, describe
 from .convert import CURRENCY, Converter
 from .marks import Tree, mdict, printable

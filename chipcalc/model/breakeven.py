@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..scenario import Assumptions, Kind
+from ..scenario import Assumptions
+from ..spec import Kind
 from .chip import ChipFigures, _shown
 
 ZERO_TOLERANCE = 1e-12

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..scenario import PRECISION_BITS, Assumptions, Chip, Kind, Platform, Workload
+from ..scenario import PRECISION_BITS, Assumptions, Chip, Platform, Workload
+from ..spec import Kind
 from .discount import lifetime_factor
+from .figure import Figure
 
 HOURS_PER_YEAR = 8760
 MONTHS_PER_YEAR = 12
@@ -24,14 +26,14 @@ def tpp(tflops: Mapping[str, float]) -> float:
     return max(value * PRECISION_BITS[precision] for precision, value in tflops.items())
 
 
-def migration_cost(platform: Platform | None) -> Any:
+def migration_cost(platform: Platform | None) -> Figure:
     """M = migration_cost + engineer_months * cost_per_engineer_month (0 on the incumbent)."""
     if platform is None:
         return 0.0
     return platform.migration_cost_usd + platform.engineer_months * platform.cost_per_engineer_month_usd
 
 
-def levy_and_price(chip: Chip, pass_through: Any) -> tuple[Any, Any]:
+def levy_and_price(chip: Chip, pass_through: Figure) -> tuple[Figure, Figure]:
     """(L, b): levy per unit and buyer price, with b - p = t * L.
 
     Share base: rho = r * s, b = p / (1 - t * rho), L = rho * b. Money base (a customs value
@@ -45,7 +47,7 @@ def levy_and_price(chip: Chip, pass_through: Any) -> tuple[Any, Any]:
     return rho * price, price
 
 
-def attainable_tflops(chip: Chip, precision: str, workload: Workload) -> Any:
+def attainable_tflops(chip: Chip, precision: str, workload: Workload) -> Figure:
     """F' = min(F, B * I): peak throughput capped by memory bandwidth (a roofline) when the workload
     gives an arithmetic intensity; TB/s times FLOP/byte is TFLOP/s."""
     peak = chip.tflops[precision]
@@ -60,36 +62,36 @@ class ChipFigures:
     """Per-unit figures of one chip (MODEL.md, per chip); lifetime figures are present values."""
 
     chip: Chip
-    tflops: Any = _shown(Kind.NUMBER)
+    tflops: Figure = _shown(Kind.NUMBER)
     """F: dense peak TFLOP/s at the scenario's precision."""
-    attainable_tflops: Any = _shown(Kind.NUMBER)
+    attainable_tflops: Figure = _shown(Kind.NUMBER)
     """F' = min(F, B * I): the peak the workload can reach."""
-    effective_levy_rate: Any = _shown(Kind.RATE)
+    effective_levy_rate: Figure = _shown(Kind.RATE)
     """L / b: the levy as a share of the buyer price."""
-    buyer_price_usd: Any = _shown(Kind.MONEY)
-    levy_per_unit_usd: Any = _shown(Kind.MONEY)
-    vendor_net_per_unit_usd: Any = _shown(Kind.MONEY)
-    effective_tflops_per_unit: Any = _shown(Kind.NUMBER)
+    buyer_price_usd: Figure = _shown(Kind.MONEY)
+    levy_per_unit_usd: Figure = _shown(Kind.MONEY)
+    vendor_net_per_unit_usd: Figure = _shown(Kind.MONEY)
+    effective_tflops_per_unit: Figure = _shown(Kind.NUMBER)
     """e = F' * u."""
-    hardware_cost_usd: Any = _shown(Kind.MONEY)
+    hardware_cost_usd: Figure = _shown(Kind.MONEY)
     """H = b + h: paid at time 0."""
-    power_draw: Any = _shown(Kind.RATE)
-    electricity_usd_per_kwh: Any = _shown(Kind.MONEY)
-    energy_per_year_usd: Any = _shown(Kind.MONEY)
-    facility_per_year_usd: Any = _shown(Kind.MONEY)
-    maintenance_rate: Any = _shown(Kind.RATE)
-    maintenance_per_year_usd: Any = _shown(Kind.MONEY)
-    operations_per_year_usd: Any = _shown(Kind.MONEY)
-    running_cost_per_year_usd: Any = _shown(Kind.MONEY)
+    power_draw: Figure = _shown(Kind.RATE)
+    electricity_usd_per_kwh: Figure = _shown(Kind.MONEY)
+    energy_per_year_usd: Figure = _shown(Kind.MONEY)
+    facility_per_year_usd: Figure = _shown(Kind.MONEY)
+    maintenance_rate: Figure = _shown(Kind.RATE)
+    maintenance_per_year_usd: Figure = _shown(Kind.MONEY)
+    operations_per_year_usd: Figure = _shown(Kind.MONEY)
+    running_cost_per_year_usd: Figure = _shown(Kind.MONEY)
     """R = energy + facility + maintenance + operations, a year."""
-    lifetime_factor: Any = _shown(Kind.NUMBER)
+    lifetime_factor: Figure = _shown(Kind.NUMBER)
     """A: the present value of 1 USD a year over the life."""
-    energy_per_unit_usd: Any = _shown(Kind.MONEY)
+    energy_per_unit_usd: Figure = _shown(Kind.MONEY)
     """A * Ey: lifetime energy of one unit, present value."""
-    cost_per_unit_usd: Any = _shown(Kind.MONEY)
+    cost_per_unit_usd: Figure = _shown(Kind.MONEY)
     """k = H + A * R: the per-unit cost of ownership."""
-    tflops_per_kusd: Any = _shown(Kind.NUMBER)
-    migration_usd: Any = _shown(Kind.MONEY)
+    tflops_per_kusd: Figure = _shown(Kind.NUMBER)
+    migration_usd: Figure = _shown(Kind.MONEY)
     """M: the one-time cost of moving the buyer's software to this chip's platform."""
 
     @property
@@ -97,18 +99,18 @@ class ChipFigures:
         return tpp(self.chip.tflops)
 
     @property
-    def hardware_factor(self) -> Any:
+    def hardware_factor(self) -> Figure:
         """q = 1 + A * m: what one dollar of hardware costs over the life, maintenance included."""
         return 1 + self.lifetime_factor * self.maintenance_rate
 
     @property
-    def running_cost_without_maintenance_usd(self) -> Any:
+    def running_cost_without_maintenance_usd(self) -> Figure:
         """X = A * (Ey + Fy + Oy), so that k = q * (b + h) + X."""
         return self.energy_per_unit_usd + self.lifetime_factor * self.facility_per_year_usd \
             + self.lifetime_factor * self.operations_per_year_usd
 
 
-def _own_or(own: Any, scenario_wide: Any) -> Any:
+def _own_or(own: Figure | None, scenario_wide: Figure) -> Figure:
     """A chip's own value of an input, else the scenario's."""
     return scenario_wide if own is None else own
 

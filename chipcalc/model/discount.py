@@ -7,15 +7,15 @@ so the same formulas evaluate one scenario or many sampled ones.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ..scenario import Assumptions
+from .figure import Figure
 
-def _is_array(value: Any) -> bool:
+def _is_array(value: Figure) -> bool:
     return hasattr(value, "__array_ufunc__")
 
 
-def _exp(value: Any) -> Any:
+def _exp(value: Figure) -> Figure:
     if _is_array(value):
         import numpy as np  # already loaded: an array came in
 
@@ -23,7 +23,7 @@ def _exp(value: Any) -> Any:
     return math.exp(value)
 
 
-def _expm1(value: Any) -> Any:
+def _expm1(value: Figure) -> Figure:
     if _is_array(value):
         import numpy as np
 
@@ -31,7 +31,7 @@ def _expm1(value: Any) -> Any:
     return math.expm1(value)
 
 
-def _log1p(value: Any) -> Any:
+def _log1p(value: Figure) -> Figure:
     if _is_array(value):
         import numpy as np
 
@@ -39,7 +39,7 @@ def _log1p(value: Any) -> Any:
     return math.log1p(value)
 
 
-def present_value_factor(start_years: Any, end_years: Any, discount_rate: Any) -> Any:
+def present_value_factor(start_years: Figure, end_years: Figure, discount_rate: Figure) -> Figure:
     """a(t0, t1): today's value of 1 USD a year paid evenly from year t0 to t1, discounted
     continuously at delta = ln(1 + d); t1 - t0 when d = 0."""
     length = end_years - start_years
@@ -56,6 +56,6 @@ def present_value_factor(start_years: Any, end_years: Any, discount_rate: Any) -
     return np.where(delta > 0, discounted, length)
 
 
-def lifetime_factor(assumptions: Assumptions) -> Any:
+def lifetime_factor(assumptions: Assumptions) -> Figure:
     """A = a(0, L): the present value of 1 USD a year over the whole life (A = L when d = 0)."""
     return present_value_factor(0.0, assumptions.lifetime_years, assumptions.discount_rate)

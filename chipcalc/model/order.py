@@ -7,23 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..scenario import Kind, Order, Scenario, Workload
+from ..scenario import Order, Scenario, Workload
+from ..spec import Kind
 from .breakeven import Breakevens, Switch, breakevens
 from .chip import HOURS_PER_YEAR, ChipFigures, _shown, chip_figures
+from .figure import Figure
 
 
-def order_units(order: Order, figures: ChipFigures) -> Any:
+def order_units(order: Order, figures: ChipFigures) -> Figure:
     """n_a: the units given, or the units the budget buys at the buyer price."""
     return order.units if order.units is not None else order.budget_usd / figures.buyer_price_usd
 
 
-def order_demand(order: Order, own: ChipFigures) -> tuple[Any, Any]:
+def order_demand(order: Order, own: ChipFigures) -> tuple[Figure, Figure]:
     """n_a and D = n_a * e_a: the units the order buys and the effective compute they give."""
     units = order_units(order, own)
     return units, units * own.effective_tflops_per_unit
 
 
-def tco(demand: Any, figures: ChipFigures) -> Any:
+def tco(demand: Figure, figures: ChipFigures) -> Figure:
     """T_c = n_c * k_c + M_c with n_c = D / e_c: the cost of meeting `demand` with this chip."""
     return demand / figures.effective_tflops_per_unit * figures.cost_per_unit_usd + figures.migration_usd
 
@@ -48,8 +50,8 @@ class Option:
     attainable_tflops_per_unit: float = _shown(Kind.NUMBER)
     effective_tflops_per_unit: float = _shown(Kind.NUMBER)
     tflops_per_kusd: float = _shown(Kind.NUMBER)
-    usd_per_effective_pflops: float = _shown(Kind.NUMBER)
-    usd_per_effective_pflops_hour: float = _shown(Kind.NUMBER)
+    usd_per_effective_pflops: float = _shown(Kind.MONEY)
+    usd_per_effective_pflops_hour: float = _shown(Kind.MONEY)
     usd_per_million_tokens: float | None = _shown(Kind.MONEY)
     vs_order: float = _shown(Kind.RATE)
     supply_shortfall_units: float = _shown(Kind.NUMBER)
@@ -152,7 +154,7 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], workload: Wo
     }
 
 
-def option_figures(demand: Any, fig: ChipFigures, own_tco: Any,
+def option_figures(demand: Figure, fig: ChipFigures, own_tco: Figure,
                    flops_per_token: Any = None) -> dict[str, Any]:
     """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option)."""
     units = demand / fig.effective_tflops_per_unit

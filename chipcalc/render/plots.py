@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError
-from ..kinds import Display, kind_of
+from ..kinds import Display, input_kind, kind_of
 from ..values import human_money, human_number, human_rate
+from .sections.whatif import moved_by, moves_legend
 
 if TYPE_CHECKING:
     from ..analysis.cashflow import CashFlows, OrderFlows
     from ..analysis.sensitivity import Tornado
     from ..analysis.simulate import Simulation
     from ..analysis.sweep import Sweep
+    from ..scenario import Scenario
 
 Ticks = Callable[[float, Any], str]
 
@@ -56,9 +58,8 @@ def _picture(figure: Any, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _axis(path: str) -> tuple[str, float, Ticks]:
-    """A label with units, a scale for the values, and a formatter for ticks."""
-    kind = kind_of(path)
+def _axis(path: str, kind: Display) -> tuple[str, float, Ticks]:
+    """A label with units, a scale for the values, and a formatter for ticks of an input shown as `kind`."""
     if kind is Display.RATE:
         return f"{path} (%)", 100.0, _precise("percent")
     if kind is Display.MONEY:
@@ -66,9 +67,9 @@ def _axis(path: str) -> tuple[str, float, Ticks]:
     return path, 1.0, _precise("number")
 
 
-def _shown(path: str) -> Callable[[float], str]:
-    """A value of input `path` as the tables show it: 37.5%, $27.0k, 1.46k."""
-    return {Display.RATE: human_rate, Display.MONEY: human_money}.get(kind_of(path), human_number)
+def _shown(kind: Display) -> Callable[[float], str]:
+    """A value of an input shown as `kind`, as the tables show it: 37.5%, $27.0k, 1.46k."""
+    return {Display.RATE: human_rate, Display.MONEY: human_money}.get(kind, human_number)
 
 
 METRIC_LABELS = {
@@ -140,27 +141,29 @@ LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "e
 """Behind a label on a plot: lines under it do not cross its text."""
 
 
-def plot_sweep(sweep: Sweep, fmt: str) -> bytes:
+def plot_sweep(sweep: Sweep, scenario: Scenario, fmt: str) -> bytes:
+    """The sweep of `scenario` (whose levy bases may be money) drawn as `fmt`."""
     plt = _pyplot()
-    figure = sweep_figure(sweep)
+    figure = sweep_figure(sweep, scenario)
     picture = _picture(figure, fmt)
     plt.close(figure)
     return picture
 
 
-def sweep_figure(sweep: Sweep) -> Any:
+def sweep_figure(sweep: Sweep, scenario: Scenario) -> Any:
     """The matplotlib figure `plot_sweep` draws: lines for one input, maps for two."""
     plt = _pyplot()
-    return _sweep_line(plt, sweep) if len(sweep.paths) == 1 else _sweep_grid(plt, sweep)
+    return _sweep_line(plt, sweep, scenario) if len(sweep.paths) == 1 else _sweep_grid(plt, sweep, scenario)
 
 
-def _sweep_line(plt: Any, sweep: Sweep) -> Any:
+def _sweep_line(plt: Any, sweep: Sweep, scenario: Scenario) -> Any:
     """One input: a line per option (or bands of the cheapest), a dotted line at each change of the
     cheapest option where the model puts it (`Sweep.changes`), the legend outside the axes."""
     import numpy as np
 
     figure, axes = plt.subplots(figsize=(9, 5))
-    label, scale, ticks = _axis(sweep.paths[0])
+    kind = input_kind(scenario, sweep.paths[0])
+    label, scale, ticks = _axis(sweep.paths[0], kind)
     x = sweep.axes[0] * scale
     if sweep.values:
         for chip in sweep.chips:
@@ -172,7 +175,7 @@ def _sweep_line(plt: Any, sweep: Sweep) -> Any:
     else:
         _winner_bands(axes, x, sweep, scale)
         axes.set_yticks([])
-    shown = _shown(sweep.paths[0])
+    shown = _shown(kind)
     for number, change in enumerate(sweep.changes):
         at = change.value * scale
         axes.axvline(at, color="black", linestyle=":", linewidth=1)
@@ -214,12 +217,12 @@ def _winner_bands(axes: Any, x: Any, sweep: Sweep, scale: float) -> None:
                 bbox_to_anchor=(1.01, 1))
 
 
-def _sweep_grid(plt: Any, sweep: Sweep) -> Any:
+def _sweep_grid(plt: Any, sweep: Sweep, scenario: Scenario) -> Any:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    xlabel, xscale, xticks = _axis(sweep.paths[1])
-    ylabel, yscale, yticks = _axis(sweep.paths[0])
+    xlabel, xscale, xticks = _axis(sweep.paths[1], input_kind(scenario, sweep.paths[1]))
+    ylabel, yscale, yticks = _axis(sweep.paths[0], input_kind(scenario, sweep.paths[0]))
     x, y = sweep.axes[1] * xscale, sweep.axes[0] * yscale
     panels = [None] if not sweep.values else list(sweep.chips)
     columns = min(len(panels), 3)
@@ -282,16 +285,16 @@ def plot_tornado(tornado: Tornado, fmt: str, top: int = 15) -> bytes:
     base = tornado.base
     for row, swing in enumerate(swings):
         axes.barh(row, swing.metric_low - base, left=base, color="#4c72b0", height=0.6,
-                  label=f"input {human_rate(-tornado.swing)}" if row == 0 else None)
+                  label="input moved down" if row == 0 else None)
         axes.barh(row, swing.metric_high - base, left=base, color="#dd8452", height=0.6,
-                  label=f"input +{human_rate(tornado.swing)}" if row == 0 else None)
+                  label="input moved up" if row == 0 else None)
     axes.axvline(base, color="black", linewidth=1)
-    axes.set_yticks(range(len(swings)), [s.path for s in swings], fontsize=8)
+    axes.set_yticks(range(len(swings)), [f"{s.path} ({moved_by(s, tornado)})" for s in swings], fontsize=8)
     label, formatter = _metric_axis(tornado.metric)
     axes.xaxis.set_major_formatter(formatter)
     axes.set_xlabel(f"{label} of {tornado.option}")
-    axes.set_title(f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order}); "
-                   f"each input moved by ±{human_rate(tornado.swing)}", fontsize=10)
+    axes.set_title(f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order})\nmoved by: "
+                   + "; ".join(moves_legend(tornado) or [f"±{human_rate(tornado.swing)}"]), fontsize=9)
     axes.annotate(f"as given: {metric_text(tornado.metric, base)}", (base, 1.0), xytext=(4, -2),
                   xycoords=("data", "axes fraction"), textcoords="offset points", ha="left", va="top",
                   fontsize=8, bbox=LABEL_BOX)

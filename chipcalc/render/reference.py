@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scenario import REQUIRED, Scenario, Spec, specs
+from ..scenario import Scenario
+from ..spec import REQUIRED, Spec, specs
 
 KIND_WORDS = {
     "text": "text",

@@ -1,15 +1,20 @@
 """`chipcalc report`: the files of a report directory, as names and contents.
 
-Pure: the CLI writes them (atomically) or checks them against the disk.
+Pure: the CLI writes them (atomically) or checks them against the disk. The index is the
+directory's manifest: the reports it lists are chipcalc's, and one that a later run no longer gives
+is an orphan, which `report` removes; any other file in the directory (a README.md) is left alone.
 """
 
 from __future__ import annotations
+
+import json
+import re
 
 from ..documents import SCHEMA_VERSION
 from ..documents.chips import report_document
 from ..loader import check_report_names
 from ..model import ScenarioResult
-from ..safe import markdown_inline
+from ..safe import markdown_inline, stem_problem
 from ..values import human_money, human_rate
 from .json_csv import render_json
 from .markdown import render_markdown
@@ -49,3 +54,23 @@ def _index(results: list[ScenarioResult], extension: str) -> str:
         cells = (markdown_inline(r.scenario.title or ""), markdown_inline(verdict(r)))
         lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"
+
+
+_INDEX_ROW = re.compile(r"\| \[(?P<name>[^\]]+)\]\((?P=name)\.md\) \|")
+"""A report's row in index.md, as `_index` writes it."""
+
+
+def listed_reports(index_text: str, extension: str) -> list[str]:
+    """The report files an index written by `report` lists (none from text it did not write). Only
+    plain names count, so an edited index cannot name a file outside the directory."""
+    if extension == "json":
+        try:
+            reports = json.loads(index_text)["reports"]
+            names = [entry["report"] for entry in reports]
+        except (ValueError, TypeError, KeyError):
+            return []
+    else:
+        names = [f"{m['name']}.md" for m in map(_INDEX_ROW.match, index_text.splitlines()) if m]
+    suffix = f".{extension}"
+    return [name for name in names if isinstance(name, str) and name.endswith(suffix)
+            and stem_problem(name[:-len(suffix)]) is None]

@@ -59,3 +59,17 @@ def test_a_streamed_sweep_is_its_document() -> None:
 def test_anything_else_has_no_document(result: object) -> None:
     with pytest.raises(TypeError):
         document(result, load_scenario(BASE))
+
+
+@pytest.mark.parametrize("command", [Command.COMPARE, Command.BREAKEVENS])
+def test_a_scenario_without_orders_still_gets_the_csv_header(command, tmp_path) -> None:
+    # pandas cannot read a 0-byte CSV: the header a scenario with orders gets, alone
+    view = VIEWS[command]
+    with_orders = view.rows([compare(load_scenario(BASE))])
+    assert view.columns == tuple(with_orders[0])
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("chips:\n  a: {price: 10k, levy_rate: 0, tflops: {bf16: 100}, power_w: 500}\n")
+    name = "compare" if command is Command.COMPARE else "breakeven"
+    result = CliRunner().invoke(app, [name, str(bare), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ",".join(view.columns) + "\n"

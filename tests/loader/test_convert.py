@@ -8,7 +8,7 @@ import pytest
 from chipcalc.loader import load_scenario
 from chipcalc.loader.convert import Converter
 from chipcalc.paths import spec_at
-from chipcalc.scenario import Kind
+from chipcalc.spec import Kind
 from chipcalc.values import Uncertain
 
 from .common import MINIMAL, problems_of, write

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from chipcalc.loader import load_scenario
-from chipcalc.scenario import Mark
+from chipcalc.spec import Mark
 
 from .common import MINIMAL, REPO, SCENARIOS, problems_of, write
 

@@ -8,8 +8,9 @@ import pytest
 from chipcalc.errors import UsageError
 from chipcalc.loader import load_scenario
 from chipcalc.paths import step
-from chipcalc.scenario import Chip, Kind, Order, Scenario
-from chipcalc.scenario import Mark
+from chipcalc.scenario import Chip, Order, Scenario
+from chipcalc.spec import Kind
+from chipcalc.spec import Mark
 
 from .common import problems_of
 

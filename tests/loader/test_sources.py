@@ -8,7 +8,7 @@ import os
 import pytest
 
 from chipcalc.loader import load_scenario
-from chipcalc.scenario import Mark
+from chipcalc.spec import Mark
 
 from .common import MINIMAL, SCENARIOS, problems_of, write
 

@@ -37,7 +37,7 @@ def test_the_change_is_labelled_where_the_model_puts_it_and_the_legend_is_off_th
 
     scenario = load_scenario(SCENARIOS / "h200-2026.yaml")
     result = sweep(scenario, [("chips.ascend_910c.utilization", grid_values(0.2, 0.6, 0.1))], metric="vs_order")
-    figure = sweep_figure(result)
+    figure = sweep_figure(result, scenario)
     axes = figure.axes[0]
     # the grid steps from 30% to 40%; the TCOs are equal at 37.4998% (the goal seek's answer)
     assert [text.get_text() for text in axes.texts] == ["h200 -> ascend_910c\nat 37.5%"]
@@ -55,7 +55,7 @@ def test_a_map_colour_bar_has_distinct_ticks_and_a_constant_panel_says_so(plt) -
     scenario = load_scenario(SCENARIOS / "h200-2026.yaml")
     result = sweep(scenario, [("chips.h200.levy_rate", grid_values(0, 0.5, 0.25)),
                               ("assumptions.levy_pass_through", grid_values(0, 1, 0.5))], metric="vs_order")
-    figure = sweep_figure(result)
+    figure = sweep_figure(result, scenario)
     figure.canvas.draw()
     panels = {axes.get_title().split(":")[0]: axes for axes in figure.axes if axes.get_title()}
     # vs_order of the order's own chip is 0 everywhere: said in words, with no colour bar

@@ -30,8 +30,8 @@ def test_a_section_with_a_table() -> None:
 def test_a_header_of_two_lines_sits_on_the_bottom_line() -> None:
     table = Table([Column("chip"), Column("list\nprice", MONEY)], [["a", 10.0]])
     lines = render_text([Section("H", [], [table])]).splitlines()
-    # the price column is as wide as its widest line, "price"; "$10" is right-aligned in it
-    assert lines[2:6] == ["       list", "chip  price", "----  -----", "a       $10"]
+    # the price column is as wide as its widest line, "price"; "$10.0" is right-aligned in it
+    assert lines[2:6] == ["       list", "chip  price", "----  -----", "a     $10.0"]
 
 
 def test_wrap_columns_fold_and_other_long_text_moves_to_a_note() -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ...documents import Analysis, FileCheck
 from ...documents.checks import where_from
-from ...kinds import Display, kind_of
+from ...kinds import Display, input_kind, kind_of
 from ...values import human_money, human_number, human_rate
 from ..layout import NUMBER, Column, Lines, Section, Table, show
 
@@ -44,7 +44,8 @@ def diff_sections(diff: Diff) -> list[Section]:
                         Column("where", wrap=True)], title=f"Inputs changed ({len(diff.inputs)})")
         files: dict[str, str] = {}
         for c in diff.inputs:
-            kind = kind_of(c.path) if c.kind.numeric else Display.TEXT
+            kind = input_kind(diff.old if c.new is None else diff.new, c.path) if c.kind.numeric \
+                else Display.TEXT
             inputs.rows.append([c.path, "(absent)" if c.old is None else show(c.old, kind),
                                 "(absent)" if c.new is None else show(c.new, kind), _where(c, diff, files)])
         if files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ...kinds import Display, kind_of
+from ...kinds import Display, input_kind
 from ...model import ScenarioResult
 from ...scenario import Scenario
 from ...values import Uncertain, human_money, human_number, human_rate
@@ -41,13 +41,13 @@ def scenario_lines(scenario: Scenario, ranges: bool = True) -> list[str]:
     if work:
         lines.append("workload: " + ", ".join(work))
     if ranges:
-        lines += [f"range collapsed: {path} {_show_range(path, uncertain)}"
+        lines += [f"range collapsed: {path} {_show_range(input_kind(scenario, path), uncertain)}"
                   for path, uncertain in scenario.ranges]
     return lines
 
 
-def _show_range(path: str, uncertain: Uncertain) -> str:
-    shown = _range_shower(kind_of(path))
+def _show_range(kind: Display, uncertain: Uncertain) -> str:
+    shown = _range_shower(kind)
     peak = f", mode {shown(uncertain.mode)}" if uncertain.mode is not None else ""
     used = "mode" if uncertain.mode is not None else "midpoint"
     return (f"{shown(uncertain.low)} to {shown(uncertain.high)} ({uncertain.dist}{peak}): "

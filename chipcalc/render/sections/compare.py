@@ -51,13 +51,11 @@ def _option_label(option: Option) -> str:
 
 
 def _options_table(order: OrderResult) -> Table:
-    # $/PFLOP/s: the header abbreviates the unit, so its cells carry the $ (diff and sweep, which
-    # name the field usd_per_effective_pflops, show it as the number `kinds` says it is).
     table = Table(
         [Column("option"), Column("units", COUNT), Column("capex", kind_of("capex_usd")),
          Column("levy", kind_of("levy_usd")), Column("energy", kind_of("energy_usd")),
          Column("migration", kind_of("migration_usd")), Column("TCO", kind_of("tco_usd")),
-         Column("$/PFLOP/s", MONEY), Column("vs order", kind_of("vs_order"))],
+         Column("$/PFLOP/s", kind_of("usd_per_effective_pflops")), Column("vs order", kind_of("vs_order"))],
         title=_order_title(order),
     )
     for o in order.options:
@@ -87,9 +85,10 @@ def _running_table(order: OrderResult) -> Table | None:
         return None
     table = Table([Column("option"), Column("energy", kind_of("energy_usd")),
                    *(Column(header, kind_of(name)) for header, name in running),
-                   Column("$/PFLOP/s-h", MONEY), *([Column("$/M tokens", MONEY)] if tokens else [])],
+                   Column("$/PFLOP/s-h", kind_of("usd_per_effective_pflops_hour")),
+                   *([Column("$/M tokens", kind_of("usd_per_million_tokens"))] if tokens else [])],
                   title="Running costs over the life (present value) and levelised costs")
-    for o in order.options:
+    for o in order.options:  # levelised costs are a few dollars: four figures tell the chips apart
         table.rows.append([_option_label(o), o.energy_usd, *(getattr(o, name) for _, name in running),
                            f"${o.usd_per_effective_pflops_hour:,.4g}",
                            *([f"${o.usd_per_million_tokens:,.4g}"] if tokens else [])])

@@ -6,13 +6,13 @@ import string
 from typing import TYPE_CHECKING, Sequence
 
 from ...documents import Analysis
-from ...kinds import Display, kind_of
+from ...kinds import Display, input_kind, kind_of
 from ...values import human_money, human_rate
 from ..layout import TEXT, Column, Section, Table, show
 from .common import ORDER_MARK, scenario_section
 
 if TYPE_CHECKING:  # the analyses bring numpy: the sections of other commands never load them
-    from ...analysis.sensitivity import Tornado
+    from ...analysis.sensitivity import Swing, Tornado
     from ...analysis.simulate import Simulation
     from ...analysis.solve import Seek
     from ...analysis.sweep import Sweep
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the analyses bring numpy: the sections of other commands ne
 
 def seek_sections(run: Analysis[Seek]) -> list[Section]:
     seek = run.result
-    kind = kind_of(seek.path)
+    kind = input_kind(run.scenario, seek.path)
     searched = f"searched {show(seek.low, kind)} to {show(seek.high, kind)}"
     if seek.value is None:
         answer = f"{seek.path}: {seek.reason} ({searched})"
@@ -44,11 +44,12 @@ def sweep_sections(run: Analysis[Sweep]) -> list[Section]:
     rows = _shown(len(sweep.axes[0]))
     section = scenario_section(run.scenario)
     if len(sweep.paths) == 1:
-        section.tables.append(_sweep_line(sweep, rows))
+        section.tables.append(_sweep_line(sweep, rows, input_kind(run.scenario, sweep.paths[0])))
         shown_all = len(rows) == len(sweep.axes[0])
     else:
         cols = _shown(len(sweep.axes[1]), MAX_COLUMNS)
-        section.tables += _sweep_panels(sweep, rows, cols)
+        kinds = (input_kind(run.scenario, sweep.paths[0]), input_kind(run.scenario, sweep.paths[1]))
+        section.tables += _sweep_panels(sweep, rows, cols, kinds)
         shown_all = len(rows) == len(sweep.axes[0]) and len(cols) == len(sweep.axes[1])
     section.lines.append(f"rows: {sweep.paths[0]}"
                          + (f"; columns: {sweep.paths[1]}" if len(sweep.paths) == 2 else ""))
@@ -58,31 +59,33 @@ def sweep_sections(run: Analysis[Sweep]) -> list[Section]:
     return [section]
 
 
-def _sweep_line(sweep: Sweep, rows: list[int]) -> Table:
-    """One input varied: a row per shown value, a column per option's metric, and the cheapest."""
+def _sweep_line(sweep: Sweep, rows: list[int], kind: Display) -> Table:
+    """One input varied (shown as `kind`): a row per shown value, a column per option's metric, and the
+    cheapest."""
     import numpy as np
 
     shape = sweep.axes[0].shape
     chips = sweep.chips if sweep.values else ()
-    columns = [Column(short_path(sweep.paths[0]), kind_of(sweep.paths[0]))] + [
+    columns = [Column(short_path(sweep.paths[0]), kind)] + [
         Column(chip, kind_of(sweep.metric)) for chip in chips] + [Column("cheapest")]
     table = Table(columns, title=f"{sweep.metric} by {sweep.paths[0]}, order {sweep.order}")
     cheapest = np.broadcast_to(sweep.cheapest, shape)
     for i in rows:
         table.rows.append([float(sweep.axes[0][i])] + [float(np.broadcast_to(sweep.values[c], shape)[i])
                                                        for c in chips] + [sweep.chips[int(cheapest[i])]])
-    kind = kind_of(sweep.paths[0])
     table.notes += [f"the cheapest option changes from {change.before} to {change.after} at "
                     f"{show(change.value, kind)}, where their TCOs are equal" for change in sweep.changes]
     return table
 
 
-def _sweep_panels(sweep: Sweep, rows: list[int], cols: list[int]) -> list[Table]:
-    """Two inputs varied: a grid of the cheapest option, then one of each option's metric."""
+def _sweep_panels(sweep: Sweep, rows: list[int], cols: list[int],
+                  kinds: tuple[Display, Display]) -> list[Table]:
+    """Two inputs varied (shown as `kinds`): a grid of the cheapest option, then one of each option's
+    metric."""
     import numpy as np
 
     shape = (len(sweep.axes[0]), len(sweep.axes[1]))
-    row_kind, col_kind = kind_of(sweep.paths[0]), kind_of(sweep.paths[1])
+    row_kind, col_kind = kinds
     panels = [("cheapest", None)] + [(chip, sweep.values[chip])
                                      for chip in (sweep.chips if sweep.values else ())]
     tables = []
@@ -125,7 +128,8 @@ def _shown(count: int, most: int = MAX_SHOWN) -> list[int]:
 
 
 TORNADO_ROWS = 15
-BAR_WIDTH = 12
+BAR_WIDTH = 6
+"""Six characters: with the "moved by" column, the widest shipped path keeps the table within 80 columns."""
 
 
 def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
@@ -133,19 +137,68 @@ def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
     kind = kind_of(tornado.metric)
     moving = [s for s in tornado.swings if s.width > 0]
     widest = moving[0].width if moving else 1.0
-    table = Table([Column("input"), Column("down", kind), Column("up", kind), Column("width", kind),
-                   Column("")], title=f"What moves {tornado.metric} of {tornado.option} most "
-                                      f"(order {tornado.order})")
+    table = Table([Column("input"), Column("moved\nby"), Column("down", kind), Column("up", kind),
+                   Column("width", kind), Column("")],
+                  title=f"What moves {tornado.metric} of {tornado.option} most (order {tornado.order})")
     for s in moving[:TORNADO_ROWS]:
         bar = "#" * max(1, round(BAR_WIDTH * s.width / widest))
-        table.rows.append([s.path, s.metric_low, s.metric_high, s.width, bar])
-    swing = human_rate(tornado.swing)
-    table.notes.append(f"each input moved by -{swing} (down) and +{swing} (up), clamped to its valid range; "
-                       f"{tornado.metric} at the scenario as given: {show(tornado.base, kind)}")
+        table.rows.append([s.path, moved_by(s, tornado), s.metric_low, s.metric_high, s.width, bar])
+    table.notes += _tornado_notes(run, moving[:TORNADO_ROWS], kind)
     if len(moving) > TORNADO_ROWS or len(moving) < len(tornado.swings):
         table.notes.append(f"{len(moving)} of {len(tornado.swings)} inputs move it; the table shows the "
                            f"widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
+    if tornado.not_moved:
+        table.notes.append(_not_moved_note(tornado))
     return [scenario_section(run.scenario, [table])]
+
+
+def moved_by(swing: Swing, tornado: Tornado) -> str:
+    """How far one input moved, as its table cell says: `range`, `±10pt` or `±10%`."""
+    from ...analysis.sensitivity import POINTS, RANGE
+
+    if swing.moved_by == RANGE:
+        return "range"
+    if swing.moved_by == POINTS:
+        return f"±{tornado.swing_points:g}pt"
+    return f"±{human_rate(tornado.swing)}"
+
+
+def moves_legend(tornado: Tornado, aside: str = "") -> list[str]:
+    """What each kind of move in the tornado means, in the order range, points, swing; `aside` follows
+    the range's, in brackets."""
+    from ...analysis.sensitivity import POINTS, RANGE, SWING
+
+    used = {s.moved_by for s in tornado.swings}
+    points, share = f"{tornado.swing_points:g}" if POINTS in used else "", human_rate(tornado.swing)
+    ends = "range, to the low and high of its range in the scenario" + (f" ({aside})" if aside else "")
+    legend = {RANGE: ends,
+              POINTS: f"±{points}pt, a rate by {points} percentage points",
+              SWING: f"±{share}, {'any other input ' if POINTS in used else ''}by {share} of its value"}
+    return [text for how, text in legend.items() if how in used]
+
+
+def _tornado_notes(run: Analysis[Tornado], shown: list[Swing], kind: Display) -> list[str]:
+    from ...analysis.sensitivity import SWING
+
+    tornado = run.result
+    tails = any(u.dist in ("normal", "lognormal") for _, u in run.scenario.ranges)
+    aside = "its 5th and 95th percentiles for a normal or lognormal range" if tails else "above"
+    by_share = all(s.moved_by == SWING for s in tornado.swings)
+    moves = f"each input moved down and up by {human_rate(tornado.swing)} of its value" if by_share \
+        else "moved by: " + "; ".join(moves_legend(tornado, aside))
+    notes = [f"{moves}. {tornado.metric} at the scenario as given: {show(tornado.base, kind)}"]
+    clamped = [s.path for s in shown if s.clamped]
+    if clamped:
+        notes.append("clamped to its valid range, so moved less on one side: " + ", ".join(clamped))
+    return notes
+
+
+def _not_moved_note(tornado: Tornado) -> str:
+    """The inputs that could not move (all at 0), and how to move them."""
+    how = "" if tornado.swing_points is not None else ", or give --swing-points N to move a rate by points"
+    paths = ", ".join(n.path for n in tornado.not_moved)
+    return (f"not moved, being 0 (a share of 0 is 0; write a range {{low: .., high: ..}} in the scenario"
+            f"{how}): {paths}")
 
 
 def simulation_sections(run: Analysis[Simulation]) -> list[Section]:

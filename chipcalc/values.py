@@ -182,7 +182,12 @@ def human_number(value: float, digits: int = 3) -> str:
     for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if magnitude >= scale:
             return _significant(rounded / scale, digits) + suffix
-    return _significant(rounded, digits)
+    return _unsigned_zero(_significant(rounded, digits))
+
+
+def _unsigned_zero(text: str) -> str:
+    """`-0.000` -> `0.000`: a value that rounds to zero is shown without a sign."""
+    return text[1:] if text.startswith("-") and not any(digit in text for digit in "123456789") else text
 
 
 def _significant(value: float, digits: int) -> str:
@@ -202,8 +207,10 @@ def human_money(value: float | None) -> str:
     magnitude = abs(value)
     if magnitude == 0:
         return "$0"
-    if magnitude < 1:
-        return f"{sign}${magnitude:.3g}"  # electricity per kWh: $0.0556
+    if magnitude < 1:  # electricity per kWh: $0.0556; never 1e-06
+        decimals = 2 - math.floor(math.log10(magnitude))  # three significant figures
+        small = f"{magnitude:.3g}" if magnitude >= 1e-4 else f"{magnitude:.{decimals}f}"
+        return f"{sign}${small}"
     return f"{sign}${human_number(magnitude)}"  # three figures, as every number: $6.55, $14.8, $32.0k
 
 
@@ -213,8 +220,8 @@ def human_rate(value: float | None) -> str:
         return "-"
     percent = round(value * 100, 9)  # 0.14 * 100 is 14.000000000000002
     if percent == round(percent):
-        return f"{percent:.0f}%"
-    return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"
+        return _unsigned_zero(f"{percent:.0f}%")
+    return f"{percent:.1f}%" if abs(percent) >= 1 else _unsigned_zero(f"{percent:.2f}%")
 
 
 def key_list(keys: list[str]) -> str:

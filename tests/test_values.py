@@ -272,6 +272,7 @@ def test_uncertain_mode_zero_is_a_mode():
         (999.5, "$1.00k"),
         (-1, "-$1.00"),
         (-0.05, "-$0.05"),
+        (-1e-6, "-$0.00000100"),  # never 1e-06
         (None, "-"),
     ],
 )
@@ -358,3 +359,13 @@ def test_values_are_finite_floats():
 )
 def test_describe_quotes_a_value_as_the_file_wrote_it(value, text):
     assert describe(value) == text
+
+
+@pytest.mark.parametrize("shown, value, text", [
+    (human_rate, -1e-5, "0.00%"),  # a tornado's tiny negative width
+    (human_rate, -0.0, "0%"),
+    (human_number, -1e-4, "0.000"),
+    (human_rate, -0.031, "-3.1%"),  # a sign that means something stays
+])
+def test_a_value_that_rounds_to_zero_has_no_sign(shown, value, text):
+    assert shown(value) == text

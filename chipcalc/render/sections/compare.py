@@ -90,11 +90,16 @@ def _running_table(order: OrderResult) -> Table | None:
                   title="Running costs over the life (present value) and levelised costs")
     for o in order.options:  # levelised costs are a few dollars: four figures tell the chips apart
         table.rows.append([_option_label(o), o.energy_usd, *(getattr(o, name) for _, name in running),
-                           f"${o.usd_per_effective_pflops_hour:,.4g}",
-                           *([f"${o.usd_per_million_tokens:,.4g}"] if tokens else [])])
+                           _four_figures(o.usd_per_effective_pflops_hour),
+                           *([_four_figures(o.usd_per_million_tokens)] if tokens else [])])
     table.notes.append("Levelised: TCO over the discounted PFLOP/s-hours"
                        + (" and million tokens" if tokens else "") + " of the life.")
     return table
+
+
+def _four_figures(usd: float) -> str:
+    """`$5.250`, `$14.81`: every cell of a column to the same four significant figures."""
+    return ("-$" if usd < 0 else "$") + human_number(abs(usd), 4)
 
 
 BREAKEVEN_COLUMNS = (("demand\nTFLOP/s", "demand_tflops"), ("levy\nrate", "levy_rate"),

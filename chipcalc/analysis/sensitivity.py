@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ..errors import UsageError, did_you_mean
 from ..paths import numeric_inputs, with_values
+from ..values import counted
 from ..scenario import Scenario, Spec
 from .common import OptionFields, checked_chip, checked_order, default_option, order_options
 
@@ -93,7 +94,8 @@ the order, so the work grows with the square of the chips (400 aliased chips too
 
 def _check_size(inputs: int, chips: int) -> None:
     if inputs * chips > MAX_RUNS:
-        raise UsageError(f"sensitivity would move {inputs:,} inputs and re-cost {chips:,} chips for each, "
+        raise UsageError(f"sensitivity would move {counted(inputs, 'input')} and re-cost "
+                         f"{counted(chips, 'chip')} for each, "
                          f"more than {MAX_RUNS:,} in all: run it on a scenario with fewer chips")
 
 

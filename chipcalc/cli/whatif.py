@@ -193,7 +193,8 @@ def sensitivity(
 @command(app)
 def simulate(
     scenario: ScenarioArg = None,
-    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="How many samples.")] = 10_000,
+    samples: Annotated[str, typer.Option("--samples", "-n", metavar="N",
+                                         help="How many samples: 10000, 10k, 1M.")] = "10k",
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="The random seed: the same seed gives the "
                                       "same output.")] = 0,
     plot: PlotOption = None,
@@ -217,12 +218,17 @@ def simulate(
     from ..analysis.simulate import simulate as run_simulation
     from ..documents import Analysis, Command
     from ..render.plots import plot_simulation
+    from ..values import parse_count
 
     with error_boundary():
+        try:
+            count = parse_count(samples)
+        except ValueError as error:
+            raise UsageError(f"--samples {error}") from None
         check_plot(plot)
         loaded = load_one(scenario, set_)
-        with progress_bar(samples) as advance:
-            result = run_simulation(loaded, samples, seed, progress=advance)
+        with progress_bar(count) as advance:
+            result = run_simulation(loaded, count, seed, progress=advance)
         draw(plot, lambda fmt: plot_simulation(result, fmt))
         emit(Analysis(result, loaded), format_, output, view=Command.SIMULATION)
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
 from ..scenario import Assumptions, Chip, Mark, Mix, Order, Platform, Scenario, Workload
-from ..values import human_rate
+from ..values import counted, human_rate
 from .marks import MDict, mdict
 from .validate import Problems
 
@@ -123,7 +123,8 @@ def check_size(chips: int, orders: int, tree: MDict, problems: Problems) -> None
     """Refuse a scenario whose chips times orders exceed MAX_OPTIONS, at its `orders:` line."""
     if chips * orders > MAX_OPTIONS:
         problems.add(tree.marks.get("orders", tree.mark), "orders",
-                     f"{chips:,} chips times {orders:,} orders make {chips * orders:,} options to cost, "
+                     f"{counted(chips, 'chip')} times {counted(orders, 'order')} make "
+                     f"{chips * orders:,} options to cost, "
                      f"more than {MAX_OPTIONS:,}: split the scenario into several files")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from ..errors import ScenarioError, UsageError
 from ..paths import parse_path, step
+from ..safe import printable
 from ..scenario import Kind, Mark, Scenario, Spec, specs
 from .convert import CURRENCY
 from .marks import MDict, MList, Tree, mdict, parse_yaml
@@ -102,7 +103,8 @@ def _unknown_path(path: str, tree: MDict) -> str:
     candidates = list(_paths(Scenario, tree, ""))
     near = difflib.get_close_matches(path, candidates, n=3, cutoff=0.5)
     hint = f"; nearest valid paths: {', '.join(near)}" if near else ""
-    return f"--set {path}: no such path in a scenario{hint}"
+    # Named: a --set applies to every scenario given, and may fit some of them only
+    return f"--set {path}: no such path in {printable(tree.mark.file)}{hint}"
 
 
 def _paths(section: type, node: Tree, prefix: str) -> Iterator[str]:

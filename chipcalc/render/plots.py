@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError
 from ..kinds import Display, kind_of
-from ..values import human_money, human_number, human_rate
+from ..values import counted, human_money, human_number, human_rate
 
 if TYPE_CHECKING:
     from ..analysis.cashflow import CashFlows, OrderFlows
@@ -230,7 +230,7 @@ def plot_simulation(simulation: Simulation, fmt: str) -> bytes:
         axes.set_ylim(0, 100)
         axes.set_xlabel("TCO (USD)")
         axes.set_ylabel("share of samples with a lower TCO")
-        axes.set_title(f"TCO of each option, order {order.name}: {simulation.samples:,} samples, "
+        axes.set_title(f"TCO of each option, order {order.name}: {counted(simulation.samples, 'sample')}, "
                        f"seed {simulation.seed} (P1 to P99)", fontsize=10)
         axes.legend(frameon=False, loc="lower right", fontsize=8)
     figure.tight_layout()

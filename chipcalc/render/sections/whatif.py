@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...documents import Analysis
 from ...kinds import Display, kind_of
-from ...values import human_money, human_rate
+from ...values import counted, human_money, human_rate
 from ..layout import TEXT, Column, Section, Table, show
 from .common import ORDER_MARK, scenario_section
 
@@ -125,16 +125,17 @@ def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
     table.notes.append(f"each input moved by -{swing} (down) and +{swing} (up), clamped to its valid range; "
                        f"{tornado.metric} at the scenario as given: {show(tornado.base, kind)}")
     if len(moving) > TORNADO_ROWS or len(moving) < len(tornado.swings):
-        table.notes.append(f"{len(moving)} of {len(tornado.swings)} inputs move it; the table shows the "
-                           f"widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
+        move = "moves" if len(moving) == 1 else "move"
+        table.notes.append(f"{len(moving)} of {counted(len(tornado.swings), 'input')} {move} it; the table "
+                           f"shows the widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
     return [scenario_section(run.scenario, [table])]
 
 
 def simulation_sections(run: Analysis[Simulation]) -> list[Section]:
     simulation = run.result
     section = scenario_section(run.scenario, ranges=False)  # the ranges are sampled here, not collapsed
-    section.lines.append(f"{simulation.samples:,} samples, seed {simulation.seed}; uncertain inputs: "
-                         + ", ".join(simulation.inputs))
+    section.lines.append(f"{counted(simulation.samples, 'sample')}, seed {simulation.seed}; "
+                         "uncertain inputs: " + ", ".join(simulation.inputs))
     tco = kind_of("tco_usd")
     for o in simulation.orders:
         # $/PFLOP/s, as in compare's table: the header abbreviates the unit, so its cells carry the $.

@@ -160,9 +160,11 @@ HOSTILE_EXPECTED = {
     "set-tag.yaml": [
         "tests/invalid/hostile/set-tag.yaml:1:8: chips: must be a mapping of chips by key (got a set)",
     ],
-    # `budget: null` counted as given, and the model divided None by the price.
+    # `budget: null` counted as given, and the model divided None by the price. An empty value is a
+    # key not given, everywhere: so the order gives neither.
     "null-budget.yaml": [
-        "tests/invalid/hostile/null-budget.yaml:7:13: orders[0].budget: must be a number (got nothing)",
+        "tests/invalid/hostile/null-budget.yaml:7:13: orders[0]: missing units or budget (budget is empty): "
+        "give one, e.g. units: 400k",
     ],
 }
 
@@ -332,7 +334,7 @@ NUMBERS = [
                          "use 0 or at least 1e-9"]),
     ("units", ".nan", ["s.yaml:32:12: orders[0].units: must be a finite number (got nan)"]),
     # Regression: `units:` with no value passed as given and crashed the model.
-    ("units", "", ["s.yaml:32:11: orders[0].units: must be a number (got nothing)"]),
+    ("units", "", ["s.yaml:32:11: orders[0]: missing units or budget (units is empty): give one, e.g. units: 400k"]),
     ("budget", "0", ["s.yaml:34:13: orders[1].budget: must be positive (got $0)"]),
     ("budget", "-1", ["s.yaml:34:13: orders[1].budget: must be positive (got -$1)"]),
     ("budget", "¥1e15", []),

@@ -86,8 +86,8 @@ def _step(section: type | Spec | None, token: str | int, node: Tree) -> type | S
     exists = True
     if isinstance(section, Spec):
         match section.kind:
-            case Kind.RECORDS:  # entries the file has (a --set cannot add a chip)
-                exists = isinstance(node, dict) and token in node
+            case Kind.RECORDS:  # entries the file has (a --set cannot add a chip; `h20:` is none)
+                exists = isinstance(node, dict) and node.get(token) is not None
             case Kind.LIST:
                 exists = isinstance(node, list) and token < len(node)
             case Kind.NUMBERS:
@@ -117,7 +117,8 @@ def _paths(section: type, node: Tree, prefix: str) -> Iterator[str]:
                 yield from _paths(spec.item, child, path + ".")
             case Kind.RECORDS:
                 for name, item in (child.items() if isinstance(child, dict) else ()):
-                    yield from _paths(spec.item, item, f"{path}.{name}.")
+                    if item is not None:
+                        yield from _paths(spec.item, item, f"{path}.{name}.")
             case Kind.LIST:
                 for i, item in enumerate(child if isinstance(child, list) else ()):
                     yield from _paths(spec.item, item, f"{path}[{i}].")

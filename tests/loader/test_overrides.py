@@ -132,3 +132,10 @@ def test_step_refuses_what_the_format_does_not_have():
     assert step(Chip, "colour") is None
     assert step(step(Scenario, "orders")[1], "first") is None  # a list takes an index
     assert step(step(Scenario, "chips")[1], 0) is None  # a keyed mapping takes a key
+
+
+def test_set_with_nothing_after_the_equals_sign_removes_the_value(family):
+    # an empty value is a key not given: the parent's 25% goes, the default 0% applies
+    assert load_scenario("parent.yaml", ["chips.h200.levy_rate="]).chips["h200"].levy_rate == 0.0
+    order = load_scenario("parent.yaml", ["orders[1].budget=", "orders[1].units=5k"]).orders[1]
+    assert (order.units, order.budget_usd) == (5e3, None)

@@ -231,6 +231,13 @@ def human_rate(value: float | None) -> str:
     return f"{percent:.1f}%" if abs(percent) >= 1 else f"{percent:.2f}%"
 
 
+def human_share(value: float) -> str:
+    """A share of draws, however small: `12%`, `0.05%`, `1 in 2,400,000`."""
+    if value == 0 or value >= 1e-4:
+        return human_rate(value)
+    return f"1 in {float(f'{1 / value:.2g}'):,.0f}"
+
+
 def counted(count: int | str, noun: str, plural: str | None = None) -> str:
     """`count` and `noun`, the noun singular only when the count reads 1: `1 input`, `3 inputs`,
     `1,000 samples`, `0 outcomes`. A count may come written as it is shown (`"1"`, `"2.5"`): what

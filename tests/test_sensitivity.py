@@ -252,7 +252,7 @@ def test_default_option_with_a_single_chip_is_the_order_chip():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"metric": "tco"}, "unknown metric 'tco'; did you mean 'tco_usd'?; metrics are: capex_usd, "),
+        ({"metric": "tco"}, "unknown metric 'tco'; did you mean 'tco_usd'?; metrics are: units, buyer_price_usd, "),
         ({"metric": "spend_usd"}, "unknown metric 'spend_usd'"),
         ({"option": "e"}, "unknown option 'e'; chips are: a, b, c, d"),
         ({"order": 1}, "no order 1 in this scenario"),
@@ -267,3 +267,16 @@ def test_mistakes_say_how_to_fix_them(arguments, message):
     with pytest.raises(UsageError) as error:
         sensitivity(load(THREE), **arguments)
     assert message in str(error.value)
+
+
+def test_a_tornado_of_the_buyer_price_moves_with_the_price_alone():
+    # h200's buyer price is its price (pass-through 0%): only chips.h200.price moves it, by +-20%
+    tornado = sensitivity(load_scenario(SCENARIOS / "h200-2026.yaml"), "buyer_price_usd", "h200")
+    moving = [swing for swing in tornado.swings if swing.width > 0]
+    assert [swing.path for swing in moving] == ["chips.h200.price"]
+    assert (moving[0].metric_low, moving[0].metric_high) == pytest.approx((0.8 * 27_000, 1.2 * 27_000))
+
+
+def test_a_tornado_of_a_cost_per_token_without_flops_per_token_is_refused():
+    with pytest.raises(UsageError, match="usd_per_million_tokens has no value here"):
+        sensitivity(load_scenario(SCENARIOS / "h200-2026.yaml"), "usd_per_million_tokens")

@@ -355,10 +355,12 @@ def test_exchange_rate_rescales_only_amounts_written_in_that_currency():
         ("chips.x.utilization", 0.5, (0.5e-12, 1.0)),  # (0, 1]: just above 0
         ("chips.x.levy_base", 1.0, (1e-12, 1.0)),
         ("assumptions.levy_pass_through", 0.5, (0.0, 1.0)),
-        ("chips.x.price", 30000, (30000e-12, 1e15)),  # unbounded: at least 1e15 ...
-        ("orders[0].budget", 40e9, (40e9 * 1e-12, 40e9 * 1e6)),  # ... or a million times the value
-        ("platforms.p.migration_cost", 0.0, (0.0, 1e15)),  # at 0: 1e15 absolute
-        ("assumptions.pue", 1.3, (1.0, 1e15)),  # never below 1e15
+        ("chips.x.price", 30000, (30000e-12, 1e15)),  # unbounded: up to 1e15, the largest input ...
+        ("orders[0].budget", 40e9, (40e9 * 1e-12, 1e15)),  # ... however large the value is now
+        ("platforms.p.migration_cost", 0.0, (0.0, 1e15)),  # or small
+        ("assumptions.pue", 1.3, (1.0, 1e15)),
+        ("assumptions.fx.CNY", 0.139, (0.139e-12, 1e15)),
+        ("assumptions.electricity_usd_per_kwh", 0.08, (0.0, 1e15)),
     ],
 )
 def test_search_bounds(path, current, expected):

@@ -8,11 +8,11 @@ budget order buys fewer units when its chip gets dearer).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..errors import UsageError, did_you_mean
+from ..errors import UsageError
 from ..paths import numeric_inputs, with_values
 from ..values import counted
 from ..scenario import Scenario, Spec
-from .common import OptionFields, checked_chip, checked_order, default_option, order_options
+from .common import checked_chip, checked_metric, checked_order, default_option, order_options
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     _check_swing(swing)
     target = checked_order(scenario, order)
     base_options = order_options(scenario, order)
-    _check_metric(metric, base_options[target.chip])
+    checked_metric(metric, base_options)
     chosen = default_option(scenario, order) if option is None else checked_chip(scenario, option, "option")
 
     def metric_at(path: str, value: float) -> float:
@@ -110,8 +110,3 @@ def _check_swing(swing: float) -> None:
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1:
         raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
 
-
-def _check_metric(metric: str, fields: OptionFields) -> None:
-    if metric not in fields:
-        raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, fields)}; "
-                         f"metrics are: {', '.join(sorted(fields))}")

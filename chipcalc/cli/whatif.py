@@ -99,8 +99,9 @@ def sweep(
         "--vary", metavar="PATH=START:STOP:STEP", show_default=False,
         help="An input and its values, written as in a file: chips.h200.levy_rate=0%:50%:5%. Once or twice.")]
     = None,
-    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON (tco_usd, "
-                                        "vs_order, usd_per_effective_pflops, ...) or cheapest.")] = "tco_usd",
+    metric: Annotated[str, typer.Option("--metric", help="Any number of an option in the compare JSON "
+                                        "(tco_usd, vs_order, buyer_price_usd, tflops_per_kusd, ...) or "
+                                        "cheapest.")] = "tco_usd",
     order: OrderOption = None,
     plot: PlotOption = None,
     set_: SetOption = None,
@@ -152,7 +153,8 @@ def sensitivity(
     scenario: ScenarioArg = None,
     swing: Annotated[str, typer.Option("--swing", metavar="RATE", help="How far each input moves down and up.")]
     = "20%",
-    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
+    metric: Annotated[str, typer.Option("--metric", help="Any number of an option in the compare JSON "
+                                        "(tco_usd, buyer_price_usd, ...).")] = "vs_order",
     option: ChipOption = None,
     order: OrderOption = None,
     plot: PlotOption = None,

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from ...documents import Analysis
 from ...kinds import Display, kind_of
-from ...values import counted, human_money, human_rate
+from ...paths import spec_at
+from ...values import counted, human_money, human_rate, human_share
 from ..layout import TEXT, Column, Section, Table, show
 from .common import ORDER_MARK, scenario_section
 
@@ -131,11 +132,26 @@ def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
     return [scenario_section(run.scenario, [table])]
 
 
+def _kept_inside(simulation: Simulation) -> list[str]:
+    """What share of each input's draws fell outside its valid range, and what became of them."""
+    lines = []
+    for path, clamped, redrawn in zip(simulation.inputs, simulation.clamped, simulation.redrawn):
+        bounds = spec_at(path).bounds_text()
+        if clamped:
+            lines.append(f"{path}: draws past a bound of its range ({bounds}), set to the bound: "
+                         f"{human_share(clamped)}")
+        if redrawn:
+            lines.append(f"{path}: draws past an open bound of its range ({bounds}), drawn again: "
+                         f"{human_share(redrawn)}")
+    return lines
+
+
 def simulation_sections(run: Analysis[Simulation]) -> list[Section]:
     simulation = run.result
     section = scenario_section(run.scenario, ranges=False)  # the ranges are sampled here, not collapsed
     section.lines.append(f"{counted(simulation.samples, 'sample')}, seed {simulation.seed}; "
                          "uncertain inputs: " + ", ".join(simulation.inputs))
+    section.lines += _kept_inside(simulation)
     tco = kind_of("tco_usd")
     for o in simulation.orders:
         # $/PFLOP/s, as in compare's table: the header abbreviates the unit, so its cells carry the $.

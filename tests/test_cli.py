@@ -493,3 +493,50 @@ def test_one_sample_is_one_sample() -> None:
     result = run("simulate", UNCERTAIN_FILE, "-n", "1")
     assert result.exit_code == 0
     assert "\n1 sample, seed 0; uncertain inputs: " in result.stdout
+
+
+# Shell completion -----------------------------------------------------------------------------
+
+def complete(words: str, cword: int) -> str:
+    """What chipcalc answers a bash completion request for the command line `words`."""
+    result = CliRunner().invoke(app, [], prog_name="chipcalc", env={
+        "_CHIPCALC_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_completion_offers_commands_options_and_choices() -> None:
+    assert complete("chipcalc com", 1) == "compare\n"
+    assert complete("chipcalc s", 1).split() == ["sweep", "sensitivity", "simulate", "schema"]
+    assert complete("chipcalc sweep --me", 2) == "--metric\n"
+    assert complete("chipcalc compare -f ", 3).split() == ["table", "json", "csv", "markdown"]
+    assert complete("chipcalc compare scen", 2) == "\n"  # nothing: the shell completes file names
+
+
+@pytest.fixture
+def named_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer's switch for tests: the shell is named, not detected from the processes the tests run
+    under. Read when the app is made into a command, before CliRunner applies its env."""
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+
+
+def test_show_completion_prints_the_script_that_asks_chipcalc(named_shell: None) -> None:
+    result = run("--show-completion", "bash")
+    assert result.exit_code == 0
+    assert "_CHIPCALC_COMPLETE=complete_bash" in result.stdout
+    assert result.stdout.rstrip().endswith("complete -o default -F _chipcalc_completion chipcalc")
+
+
+def test_install_completion_writes_the_script_into_home(tmp_path: Path, named_shell: None) -> None:
+    result = CliRunner().invoke(app, ["--install-completion", "bash"], prog_name="chipcalc",
+                                env={"HOME": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    script = tmp_path / ".bash_completions" / "chipcalc.sh"
+    assert f"bash completion installed in {script}\n" in result.stdout  # Typer names it Shells.bash here
+    assert "_CHIPCALC_COMPLETE=complete_bash" in script.read_text(encoding="utf-8")
+    assert f"source '{script}'" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+def test_show_completion_for_zsh_is_zsh_s(named_shell: None) -> None:
+    result = run("--show-completion", "zsh")
+    assert result.exit_code == 0 and result.stdout.startswith("#compdef chipcalc")

@@ -12,6 +12,7 @@ from chipcalc.values import (
     Uncertain,
     counted,
     describe,
+    human_share,
     human_money,
     human_number,
     human_rate,
@@ -387,3 +388,11 @@ def test_parse_count_keeps_the_size_message():
 ])
 def test_counted_is_singular_only_for_one(count, noun, text):
     assert counted(count, noun) == text
+
+
+@pytest.mark.parametrize(("share", "text"), [
+    (0.0, "0%"), (0.05, "5%"), (0.0068, "0.68%"), (1e-4, "0.01%"),
+    (1 / 2_400_000, "1 in 2,400,000"), (6.7e-5, "1 in 15,000"),  # 1 / 6.7e-5 = 14,925, to two figures
+])
+def test_human_share_writes_tiny_shares_as_one_in_n(share, text):
+    assert human_share(share) == text

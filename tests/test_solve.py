@@ -54,6 +54,10 @@ def tcos(scenario: Scenario, a: str = "a", c: str = "c") -> tuple[float, float]:
     return options[a].tco_usd, options[c].tco_usd
 
 
+def units_of(scenario: Scenario, option: str) -> float:
+    return next(o for o in compare(scenario).orders[0].options if o.chip == option).units
+
+
 def agrees(seek, closed: float, rounding: float = 0.0) -> None:
     """`rounding`: what the costs' own rounding leaves uncertain in the crossing, absolutely."""
     assert seek.reason is None, seek
@@ -255,9 +259,11 @@ def test_solver_agrees_with_closed_forms(a, c, t, units, electricity, cann, rocm
         if getattr(found, field).reason is None:
             closed = closed_value(found, field)
             if seek.low <= closed <= seek.high:  # a demand beyond the capped search is out of reach
-                # M* = T_a - n_c k_c: a migration cost far below the TCOs is known only to their rounding
-                rounding = 64 * 2.220446049250313e-16 * T_a if field == "migration_cost_usd" else 0.0
-                agrees(seek, closed, rounding)
+                # M* = T_a - n_c k_c: a migration cost far below the TCOs is known only to their rounding;
+                # so is a price p* = (T_a - M_c) / n_c - ..., to that rounding over the units n_c
+                rounding = {"migration_cost_usd": 64 * 2.220446049250313e-16 * T_a,
+                            "price_usd": 64 * 2.220446049250313e-16 * T_a / units_of(scenario, "c")}
+                agrees(seek, closed, rounding.get(field, 0.0))
         else:
             assert seek.value is None, (path, getattr(found, field), seek)
 

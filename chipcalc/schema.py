@@ -43,7 +43,7 @@ _POSITIVE = rf"\+?{_NONZERO}{_SCALED}?"
 # JSON Schema compares plain numbers only; NaN passes every comparison, so it is caught here too.
 _UNCOMPUTABLE = {"exclusiveMinimum": -SMALLEST, "exclusiveMaximum": SMALLEST, "not": {"const": 0}}
 
-# An empty value (`power_w:`, `~`, `null`) is a key not given, everywhere (SCENARIO.md): so "given"
+# An empty value (`power_w:`, `~`, `null`) is a key not given, everywhere (README, Values): "given"
 # means present and not null, and "at least one entry" at least one that is not null.
 _NOT_NULL: Schema = {"not": {"type": "null"}}
 _SOME_ENTRY: Schema = {"not": {"type": "object", "additionalProperties": {"type": "null"}}}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ..errors import UsageError
 from ..paths import numeric_inputs, with_values
-from ..values import counted
 from ..scenario import Scenario, Spec
+from ..values import counted
 from .common import checked_chip, checked_metric, checked_order, default_option, order_options
 
 

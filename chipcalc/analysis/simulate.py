@@ -26,10 +26,9 @@ draws was clamped and what share drawn again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
-
-import math
 
 import numpy as np
 

@@ -58,7 +58,8 @@ def report(
                                    + (["-f", "json"] if format_ is OutputFormat.json else []))
                 sys.stderr.write("".join(f"{line}\n" for line in problems) + f"update them with: {command}\n")
                 raise typer.Exit(ExitCode.CHECK_FAILED)
-            sys.stderr.write(f"{counted(len(files), 'report')} in {out} {'is' if len(files) == 1 else 'are'} up to date\n")
+            verb = "is" if len(files) == 1 else "are"
+            sys.stderr.write(f"{counted(len(files), 'report')} in {out} {verb} up to date\n")
             return
         try:
             out.mkdir(parents=True, exist_ok=True)

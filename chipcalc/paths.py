@@ -47,7 +47,8 @@ def walk(section: type, node: Any, child: Callable[[Any, str, str], Any],
                 yield from walk(spec.item, inner, child, path + ".")
             case Kind.RECORDS:
                 for name, item in (inner.items() if isinstance(inner, Mapping) else ()):
-                    yield from walk(spec.item, item, child, f"{path}.{name}.")
+                    if item is not None:  # `h20:` left empty is no chip
+                        yield from walk(spec.item, item, child, f"{path}.{name}.")
             case Kind.LIST:
                 for index, item in enumerate(inner if isinstance(inner, (list, tuple)) else ()):
                     yield from walk(spec.item, item, child, f"{path}[{index}].")

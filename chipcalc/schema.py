@@ -44,6 +44,18 @@ _POSITIVE = rf"\+?{_NONZERO}{_SCALED}?"
 # JSON Schema compares plain numbers only; NaN passes every comparison, so it is caught here too.
 _UNCOMPUTABLE = {"exclusiveMinimum": -SMALLEST, "exclusiveMaximum": SMALLEST, "not": {"const": 0}}
 
+# An empty value (`power_w:`, `~`, `null`) is a key not given, everywhere (README, Values): "given"
+# means present and not null, and "at least one entry" at least one that is not null.
+_NOT_NULL: Schema = {"not": {"type": "null"}}
+_SOME_ENTRY: Schema = {"not": {"type": "object", "additionalProperties": {"type": "null"}}}
+"""Not an object whose every entry is null (`{}` is one, vacuously): where the value is an object,
+one with an entry that is not null."""
+
+
+def _given(*keys: str) -> Schema:
+    """The keys are present and not null: given, as the loader reads them."""
+    return {"required": list(keys), "properties": {key: _NOT_NULL for key in keys}}
+
 
 def scenario_schema() -> Schema:
     """The whole schema: the top level and a definition per section and per kind of value."""
@@ -84,17 +96,17 @@ class _Builder:
         schema: Schema = {
             "type": "object",
             "description": (cls.__doc__ or "").strip().splitlines()[0],
-            # A key left empty (`power_w:`) is absent to the loader, unless it is required
-            # or one of a pair of which exactly one must be given.
-            "properties": {key: self.value(spec, partial, nullable=spec.default is not REQUIRED
-                                           and key not in exclusive) for key, (_, spec) in own.items()},
+            # A key left empty (`power_w:`) is absent to the loader: its default, or for a required
+            # key an error (a parent's value does not fill it: the child's empty value replaces it).
+            "properties": {key: self.value(spec, partial, nullable=spec.default is not REQUIRED)
+                           for key, (_, spec) in own.items()},
             "additionalProperties": False,
         }
         required = [key for key, (_, spec) in own.items() if spec.default is REQUIRED]
         if required and not partial:
             schema["required"] = required
-        if exclusive:
-            schema["oneOf"] = [{"required": [key]} for key in exclusive]
+        if exclusive:  # `units: 5, budget: ~` gives units only
+            schema["oneOf"] = [_given(key) for key in exclusive]
         return schema
 
     def value(self, spec: Spec, partial: bool, nullable: bool) -> Schema:
@@ -110,18 +122,19 @@ class _Builder:
 
     def _kind(self, spec: Spec, partial: bool) -> Schema:
         # Entries merge with a parent's key by key, so in a child they may be partial or empty.
-        entries = {} if partial else {"minProperties": 1}
+        entries = {} if partial else _SOME_ENTRY
         if spec.kind == Kind.RECORD:
             return {k: v for k, v in self.record(spec.item, partial).items() if k != "description"}
-        if spec.kind == Kind.RECORDS:
+        if spec.kind == Kind.RECORDS:  # an empty entry (`h20:`) is no entry
+            entry = {"anyOf": [self.record(spec.item, partial), {"type": "null"}]}
             return {"type": "object", **entries, "additionalProperties": False,
-                    "patternProperties": {KEY_PATTERN: self.record(spec.item, partial)}}
+                    "patternProperties": {KEY_PATTERN: entry}}
         if spec.kind == Kind.LIST:  # replaced whole, never merged: each item is complete
             return {"type": "array", "items": self.record(spec.item)}
         if spec.kind == Kind.NUMBERS:
             names = {"enum": list(spec.choices)} if spec.choices else {"pattern": "^[A-Z]{3}$"}
-            return {"type": "object", **(entries if spec.default is REQUIRED else {}),
-                    "propertyNames": names, "additionalProperties": self.numeric(spec, Kind.NUMBER)}
+            return {"type": "object", **(entries if spec.default is REQUIRED else {}), "propertyNames": names,
+                    "additionalProperties": {"anyOf": [self.numeric(spec, Kind.NUMBER), {"type": "null"}]}}
         if spec.kind == Kind.CHOICE:
             return {"enum": list(spec.choices)}
         if spec.kind == Kind.DATE:
@@ -156,10 +169,11 @@ def _numeric(spec: Spec, kind: Kind, currency: bool = False) -> Schema:
         "type": "object",
         "description": "an uncertain input: low and high (5th and 95th percentiles for normal and "
                        "lognormal), mode for a triangular one",
-        "properties": {"low": bound, "high": bound, "mode": bound, "dist": {"enum": list(DISTRIBUTIONS)}},
+        "properties": {"low": bound, "high": bound, "mode": {"anyOf": [*bound["anyOf"], {"type": "null"}]},
+                       "dist": {"enum": [*DISTRIBUTIONS, None]}},
         "required": ["low", "high"],
         "additionalProperties": False,
-        "allOf": [{"if": {"required": ["mode"]}, "then": {"properties": {"dist": {"const": "triangular"}}}}],
+        "allOf": [{"if": _given("mode"), "then": {"properties": {"dist": {"enum": ["triangular", None]}}}}],
     }
     if spec.violation(0.0) is None:  # a lognormal range needs a positive low; the shorthand is one
         positive = replace(spec, low=0.0, low_open=True)
@@ -261,7 +275,7 @@ def _precision_rules() -> list[Schema]:
         rules.append({
             "if": named,
             "then": {"properties": {"chips": {"additionalProperties": {
-                "properties": {"tflops": {"required": [choice]}}}}}},
+                "properties": {"tflops": _given(choice)}}}}},
         })
     return rules
 
@@ -276,10 +290,10 @@ def _currency_rules() -> list[Schema]:
     for code in sorted(set(CURRENCY_SYMBOLS.values()) - {"USD"}):
         symbols = "".join(re.escape(s) for s, c in CURRENCY_SYMBOLS.items() if c == code)
         named = {"not": {"type": "string", "pattern": f"[{symbols}]|{_caseless(code)}"}}
-        rules.append({"if": fx({"required": [code]}), "then": _money_values(Scenario, named)})
+        rules.append({"if": fx(_given(code)), "then": _money_values(Scenario, named)})
     usd = rf"(?:\$\s*)?{NUMBER_TEXT}\s*(?:{_caseless('USD')})?"
     in_usd = {"pattern": rf"^\s*{usd}(?:\s+to\s+{usd})?\s*$"}
-    rules.append({"if": fx({"minProperties": 1}), "then": _money_values(Scenario, in_usd)})
+    rules.append({"if": fx(_SOME_ENTRY), "then": _money_values(Scenario, in_usd)})
     return rules
 
 

@@ -87,6 +87,10 @@ class Spec:
     def numeric(self) -> bool:
         return self.kind.numeric
 
+    def shown(self, value: float) -> str:
+        """A value of this key as messages write it (`100%`, `$0`, `1`)."""
+        return _show_bound(self.kind)(value)
+
     def bounds_text(self) -> str:
         """The valid range in words, as error messages and docs give it."""
         show = _show_bound(self.kind)

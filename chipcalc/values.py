@@ -93,6 +93,18 @@ def parse_number(value: object) -> float:
     return checked_number(number, value)
 
 
+def parse_count(value: object) -> int:
+    """A whole number, written as counts are in a file: `400k`, `1M`, `1e6`, `100_000`."""
+    refusal = f"must be a whole number such as 10k or 1M (got {describe(value)})"
+    try:
+        number = parse_number(value)
+    except ValueError as error:
+        raise error if "too" in str(error) else ValueError(refusal) from None  # size: its own message
+    if number != math.floor(number):
+        raise ValueError(refusal)
+    return int(number)
+
+
 def parse_rate(value: object) -> float:
     """A fraction (`0.25`) or a percentage (`25%`)."""
     if isinstance(value, str) and value.strip().endswith("%"):
@@ -222,6 +234,21 @@ def human_rate(value: float | None) -> str:
     if percent == round(percent):
         return _unsigned_zero(f"{percent:.0f}%")
     return f"{percent:.1f}%" if abs(percent) >= 1 else _unsigned_zero(f"{percent:.2f}%")
+
+
+def human_share(value: float) -> str:
+    """A share of draws, however small: `12%`, `0.05%`, `1 in 2,400,000`."""
+    if value == 0 or value >= 1e-4:
+        return human_rate(value)
+    return f"1 in {float(f'{1 / value:.2g}'):,.0f}"
+
+
+def counted(count: int | str, noun: str, plural: str | None = None) -> str:
+    """`count` and `noun`, the noun singular only when the count reads 1: `1 input`, `3 inputs`,
+    `1,000 samples`, `0 outcomes`. A count may come written as it is shown (`"1"`, `"2.5"`): what
+    the reader sees decides, so a life shown as `1` is `1 year`."""
+    shown = f"{count:,}" if isinstance(count, int) else count
+    return f"{shown} {noun if shown in ('1', '-1') else plural or noun + 's'}"
 
 
 def key_list(keys: list[str]) -> str:

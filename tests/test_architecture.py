@@ -212,3 +212,14 @@ def test_the_layering_check_sees_relative_imports() -> None:
     sections = PACKAGE / "render" / "sections" / "compare.py"
     assert "chipcalc.render.layout" in chipcalc_modules_imported(sections)
     assert "chipcalc.model" in chipcalc_modules_imported(PACKAGE / "documents" / "compare.py")
+
+
+def test_completing_a_command_builds_only_that_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the shell asks on every Tab: completing sweep's options imports sweep's family alone
+    for name, value in {"_CHIPCALC_COMPLETE": "complete_bash", "COMP_WORDS": "chipcalc sweep --me",
+                        "COMP_CWORD": "2"}.items():
+        monkeypatch.setenv(name, value)
+    loaded = modules_imported_by()
+    assert {name for name in loaded if name.startswith("chipcalc.cli.")} == {
+        "chipcalc.cli.group", "chipcalc.cli.common", "chipcalc.cli.whatif"}
+    assert not loaded & HEAVY

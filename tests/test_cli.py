@@ -317,7 +317,7 @@ def test_missing_file_exits_2(command: str) -> None:
 def test_unknown_set_path_exits_2_with_nearest_paths() -> None:
     result = run("compare", "--set", "chips.h200.levy=30%")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: --set chips.h200.levy: no such path in a scenario; nearest valid paths: ")
+    assert result.stderr.startswith("error: --set chips.h200.levy: no such path in (built-in h200-2026.yaml); nearest valid paths: ")
     assert "chips.h200.levy_rate" in result.stderr
 
 
@@ -357,3 +357,223 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_code() -> None:
 ])
 def test_debug_keeps_every_exit_code(arguments: list[str], code: int) -> None:
     assert run(*arguments).exit_code == run("--debug", *arguments).exit_code == code
+
+
+# Standard input: `-` as a scenario ----------------------------------------------------
+
+H200 = "scenarios/h200-2026.yaml"
+UNCERTAIN_FILE = "scenarios/h200-2026-uncertain.yaml"
+
+
+@pytest.mark.parametrize(("arguments", "file"), [
+    (["compare", "-", "-f", "json"], H200),
+    (["chips", "-", "-f", "csv"], H200),
+    (["levy", "-"], H200),
+    (["mix", "-", "-f", "json"], H200),
+    (["breakeven", "-", "--vary", "chips.h200.levy_rate", "-f", "json"], H200),
+    (["sweep", "-", "--vary", "chips.h200.levy_rate=0%:50%:25%", "-f", "json"], H200),
+    (["sensitivity", "-", "-f", "json"], H200),
+    (["simulate", "-", "-n", "500", "-f", "json"], UNCERTAIN_FILE),
+    (["cashflow", "-", "-f", "json"], H200),
+    (["explain", "-", "levy_usd", "-f", "json"], H200),
+    (["compare", "-", "-f", "json"], "scenarios/levy-absorbed.yaml"),  # extends, from the current directory
+])
+def test_a_dash_reads_the_scenario_from_standard_input(arguments: list[str], file: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if "extends" in Path(file).read_text(encoding="utf-8"):
+        monkeypatch.chdir(ROOT / "scenarios")  # whose extends names a file beside it
+        file = Path(file).name
+    from_stdin = CliRunner().invoke(app, arguments, input=Path(file).read_bytes())
+    from_file = run(*[file if argument == "-" else argument for argument in arguments])
+    assert from_stdin.exit_code == from_file.exit_code == 0, from_stdin.output
+    assert from_stdin.stdout == from_file.stdout.replace(file, "<stdin>")  # file:, where: FILE:LINE:COL
+
+
+def test_validate_and_diff_read_standard_input() -> None:
+    text = Path(H200).read_bytes()
+    validated = CliRunner().invoke(app, ["validate", "-", "-f", "json"], input=text)
+    assert validated.exit_code == 0 and json.loads(validated.stdout)["files"][0]["file"] == "<stdin>"
+    changed = CliRunner().invoke(app, ["diff", "-", "scenarios/subsidy-lapses.yaml", "--fail-on-change"],
+                                 input=text)
+    assert changed.exit_code == 1
+    assert changed.stdout.startswith("chipcalc diff: <stdin> -> scenarios/subsidy-lapses.yaml\n")
+    same = CliRunner().invoke(app, ["diff", "-", "-"], input=text)  # read once, for both
+    assert same.exit_code == 0 and "no change" in same.stdout
+
+
+def test_a_broken_scenario_on_standard_input_is_labelled_stdin() -> None:
+    result = CliRunner().invoke(app, ["compare", "-"], input=b"chips:\n  h200: {price: -5}\n")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:2:9: chips.h200")
+
+
+def test_an_empty_standard_input_is_an_empty_scenario() -> None:
+    result = CliRunner().invoke(app, ["compare", "-"], input=b"")
+    assert (result.exit_code, result.stderr) == (2, "<stdin>:1:1: is empty: a scenario needs at least `chips:`\n")
+
+
+# explain with a metric and no scenario -------------------------------------------------------
+
+def test_explain_with_a_metric_alone_explains_the_builtin_scenario() -> None:
+    alone = run("explain", "vs_order", "--chip", "ascend_910c", "-f", "json")
+    builtin = run("explain", "chipcalc/default.yaml", "vs_order", "--chip", "ascend_910c", "-f", "json")
+    assert alone.exit_code == builtin.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["file"] == "(built-in h200-2026.yaml)"
+    assert json.loads(alone.stdout)["value"] == json.loads(builtin.stdout)["value"]
+
+
+def test_explain_with_a_metric_before_the_file_says_the_file_comes_first() -> None:
+    result = run("explain", "tco_usd", H200)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"error: tco_usd is a metric, not a scenario file: the file comes first, e.g. "
+                             f"chipcalc explain {H200} tco_usd\n")
+
+
+def test_explain_of_a_missing_file_that_is_no_metric_says_no_such_file() -> None:
+    result = run("explain", "tco_usdd")
+    assert (result.exit_code, result.stderr) == (2, "tco_usdd: no such file\n")
+
+
+def test_explain_a_file_named_like_a_metric_is_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tco_usd").write_text(Path(ROOT / H200).read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("explain", "tco_usd", "levy_usd", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["file"] == "tco_usd"
+
+
+# Counts and output files --------------------------------------------------------------------
+
+def test_simulate_takes_a_sample_count_with_a_suffix() -> None:
+    suffixed = run("simulate", UNCERTAIN_FILE, "-n", "2k", "-f", "json")
+    plain = run("simulate", UNCERTAIN_FILE, "-n", "2000", "-f", "json")
+    assert suffixed.exit_code == 0 and json.loads(suffixed.stdout)["samples"] == 2000
+    assert suffixed.stdout == plain.stdout
+
+
+@pytest.mark.parametrize(("count", "message"), [
+    ("1.5", "error: --samples must be a whole number such as 10k or 1M (got '1.5')\n"),
+    ("many", "error: --samples must be a whole number such as 10k or 1M (got 'many')\n"),
+    ("0", "error: samples must be a whole number of at least 1, e.g. 100000 (got 0)\n"),
+])
+def test_simulate_refuses_a_count_that_is_not_one(count: str, message: str) -> None:
+    result = run("simulate", UNCERTAIN_FILE, "-n", count)
+    assert (result.exit_code, result.stderr) == (2, message)
+
+
+@pytest.mark.parametrize("name", ["s.csv", "s.md", "S.MARKDOWN"])
+def test_schema_refuses_a_file_named_for_another_format(tmp_path: Path, name: str) -> None:
+    result = run("schema", "-o", str(tmp_path / name))
+    suffix = Path(name).suffix
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: -o {tmp_path / name}: a {suffix} file, but the schema is JSON; name the file .json\n")
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("name", ["s.json", "scenario.schema.json", "schema", "s.txt"])
+def test_schema_writes_json_to_any_other_name(tmp_path: Path, name: str) -> None:
+    result = run("schema", "-o", str(tmp_path / name))
+    assert result.exit_code == 0
+    assert json.loads((tmp_path / name).read_text(encoding="utf-8"))["title"] == "chipcalc scenario"
+
+
+@pytest.mark.parametrize(("fmt", "name", "written", "extension"), [
+    ("json", "out.csv", "JSON", ".json"), ("csv", "out.md", "CSV", ".csv"),
+    ("table", "out.json", "a table", ".txt"), ("markdown", "out.csv", "Markdown", ".md"),
+])
+def test_a_format_and_a_file_of_another_format_are_refused(tmp_path: Path, fmt: str, name: str, written: str,
+                                                           extension: str) -> None:
+    result = run("compare", "-f", fmt, "-o", str(tmp_path / name))
+    suffix = Path(name).suffix
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: -o {tmp_path / name}: a {suffix} file, but -f {fmt} writes {written}; drop -f {fmt}, "
+           f"or name the file {extension}\n")
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "out.csv"), ("json", "out.txt"), ("markdown", "out")])
+def test_a_format_with_a_matching_or_neutral_file_is_written(tmp_path: Path, fmt: str, name: str) -> None:
+    assert run("compare", "-f", fmt, "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / name).stat().st_size > 0
+
+
+def test_set_across_files_names_the_file_that_lacks_the_path() -> None:
+    result = run("compare", H200, "scenarios/h20-2025.yaml", "--set", "chips.h200.levy_rate=30%")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --set chips.h200.levy_rate: no such path in "
+                                    "scenarios/h20-2025.yaml; nearest valid paths: chips.h20.levy_rate")
+
+
+# Counts in messages: one of a thing is singular ---------------------------------------------
+
+def test_a_diff_of_one_input_says_one_input(tmp_path: Path) -> None:
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(Path(H200).read_text(encoding="utf-8").replace("price: $27k", "price: $28k"), encoding="utf-8")
+    result = run("diff", H200, str(changed), "--fail-on-change")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("changed: 1 input, ")
+    assert "1 input and " in result.stdout
+
+
+def test_a_life_of_one_year_is_one_year() -> None:
+    result = run("compare", H200, "--set", "assumptions.lifetime_years=1")
+    assert result.exit_code == 0
+    assert "assumptions: bf16, 1 year, levy pass-through 0%" in result.stdout
+
+
+def test_a_report_of_a_one_year_life_says_one_year(tmp_path: Path) -> None:
+    assert run("report", H200, "--set", "assumptions.lifetime_years=1", "--out", str(tmp_path)).exit_code == 0
+    assert "\n| lifetime | 1 year |\n" in (tmp_path / "h200-2026.md").read_text(encoding="utf-8")
+
+
+def test_one_sample_is_one_sample() -> None:
+    result = run("simulate", UNCERTAIN_FILE, "-n", "1")
+    assert result.exit_code == 0
+    assert "\n1 sample, seed 0; uncertain inputs: " in result.stdout
+
+
+# Shell completion -----------------------------------------------------------------------------
+
+def complete(words: str, cword: int) -> str:
+    """What chipcalc answers a bash completion request for the command line `words`."""
+    result = CliRunner().invoke(app, [], prog_name="chipcalc", env={
+        "_CHIPCALC_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_completion_offers_commands_options_and_choices() -> None:
+    assert complete("chipcalc com", 1) == "compare\n"
+    assert complete("chipcalc s", 1).split() == ["sweep", "sensitivity", "simulate", "schema"]
+    assert complete("chipcalc sweep --me", 2) == "--metric\n"
+    assert complete("chipcalc compare -f ", 3).split() == ["table", "json", "csv", "markdown"]
+    assert complete("chipcalc compare scen", 2) == "\n"  # nothing: the shell completes file names
+
+
+@pytest.fixture
+def named_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer's switch for tests: the shell is named, not detected from the processes the tests run
+    under. Read when the app is made into a command, before CliRunner applies its env."""
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+
+
+def test_show_completion_prints_the_script_that_asks_chipcalc(named_shell: None) -> None:
+    result = run("--show-completion", "bash")
+    assert result.exit_code == 0
+    assert "_CHIPCALC_COMPLETE=complete_bash" in result.stdout
+    assert result.stdout.rstrip().endswith("complete -o default -F _chipcalc_completion chipcalc")
+
+
+def test_install_completion_writes_the_script_into_home(tmp_path: Path, named_shell: None) -> None:
+    result = CliRunner().invoke(app, ["--install-completion", "bash"], prog_name="chipcalc",
+                                env={"HOME": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    script = tmp_path / ".bash_completions" / "chipcalc.sh"
+    assert f"bash completion installed in {script}\n" in result.stdout  # Typer names it Shells.bash here
+    assert "_CHIPCALC_COMPLETE=complete_bash" in script.read_text(encoding="utf-8")
+    assert f"source '{script}'" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+def test_show_completion_for_zsh_is_zsh_s(named_shell: None) -> None:
+    result = run("--show-completion", "zsh")
+    assert result.exit_code == 0 and result.stdout.startswith("#compdef chipcalc")

@@ -142,9 +142,10 @@ orders:
     ],
 )
 def test_set_below_a_single_value_is_no_such_path(scenario_file, assignment, message):
+    path = scenario_file(ONE_CHIP)
     with pytest.raises(UsageError) as error:
-        load_scenario(scenario_file(ONE_CHIP), [assignment])
-    assert str(error.value) == message
+        load_scenario(path, [assignment])
+    assert str(error.value) == message.replace("a scenario", str(path))
 
 
 # Values of particular YAML types ---------------------------------------------------------

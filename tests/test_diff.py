@@ -101,7 +101,7 @@ def test_from_a_subdirectory_with_dot_paths(repo: Path, monkeypatch: pytest.Monk
 def test_fail_on_change_exits_1_with_a_summary(repo: Path) -> None:
     result = run("diff", "HEAD~1:s/base.yaml", "s/base.yaml", "--fail-on-change")
     assert result.exit_code == 1
-    assert result.stderr.startswith("changed: 1 inputs, ")
+    assert result.stderr.startswith("changed: 1 input, ")
     assert run("diff", "HEAD:s/base.yaml", "s/base.yaml", "--fail-on-change").exit_code == 0
 
 

@@ -160,9 +160,11 @@ HOSTILE_EXPECTED = {
     "set-tag.yaml": [
         "tests/invalid/hostile/set-tag.yaml:1:8: chips: must be a mapping of chips by key (got a set)",
     ],
-    # `budget: null` counted as given, and the model divided None by the price.
+    # `budget: null` counted as given, and the model divided None by the price. An empty value is a
+    # key not given, everywhere: so the order gives neither.
     "null-budget.yaml": [
-        "tests/invalid/hostile/null-budget.yaml:7:13: orders[0].budget: must be a number (got nothing)",
+        "tests/invalid/hostile/null-budget.yaml:7:13: orders[0]: missing units or budget (budget is empty): "
+        "give one, e.g. units: 400k",
     ],
 }
 
@@ -332,7 +334,7 @@ NUMBERS = [
                          "use 0 or at least 1e-9"]),
     ("units", ".nan", ["s.yaml:32:12: orders[0].units: must be a finite number (got nan)"]),
     # Regression: `units:` with no value passed as given and crashed the model.
-    ("units", "", ["s.yaml:32:11: orders[0].units: must be a number (got nothing)"]),
+    ("units", "", ["s.yaml:32:11: orders[0]: missing units or budget (units is empty): give one, e.g. units: 400k"]),
     ("budget", "0", ["s.yaml:34:13: orders[1].budget: must be positive (got $0)"]),
     ("budget", "-1", ["s.yaml:34:13: orders[1].budget: must be positive (got -$1)"]),
     ("budget", "¥1e15", []),
@@ -436,7 +438,7 @@ def test_zero_never_divides(path: str, command: list[str]) -> None:
 def test_set_unknown_path() -> None:
     result = run("compare", "scenarios/h200-2026.yaml", "--set", "chips.h200.levy_rat=30%")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == ("error: --set chips.h200.levy_rat: no such path in a scenario; nearest valid paths: "
+    assert result.stderr == ("error: --set chips.h200.levy_rat: no such path in scenarios/h200-2026.yaml; nearest valid paths: "
                              "chips.h200.levy_rate, chips.h20.levy_rate, chips.h200.levy_base\n")
     assert run("validate", "scenarios/h200-2026.yaml", "--set", "chips.h200.levy_rat=30%").exit_code == 2
 
@@ -632,7 +634,7 @@ def test_set_into_a_section_that_is_a_plain_value(tmp_path: Path) -> None:
     path.write_text("chips: {a: {price: 1, tflops: {bf16: 1}}}\nplatforms: 5\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["compare", str(path), "--set", "platforms.cann.migration_cost=1"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: --set platforms.cann.migration_cost: no such path in a scenario")
+    assert result.stderr.startswith(f"error: --set platforms.cann.migration_cost: no such path in {path}")
 
 
 def test_a_file_name_with_a_colon(tmp_path: Path) -> None:

@@ -724,14 +724,14 @@ def test_set_unknown_path_lists_nearest_valid_paths(family, assignment, near):
         load_scenario("parent.yaml", [assignment])
     message = str(error.value)
     path = assignment.partition("=")[0]
-    assert message.startswith(f"--set {path}: no such path in a scenario; nearest valid paths: ")
+    assert message.startswith(f"--set {path}: no such path in parent.yaml; nearest valid paths: ")
     assert near in message.partition("nearest valid paths: ")[2].split(", ")
 
 
 def test_set_unknown_path_exact_message(family):
     with pytest.raises(UsageError) as error:
         load_scenario("parent.yaml", ["chips.h200.levy_rat=30%"])
-    assert str(error.value) == ("--set chips.h200.levy_rat: no such path in a scenario; nearest valid paths: "
+    assert str(error.value) == ("--set chips.h200.levy_rat: no such path in parent.yaml; nearest valid paths: "
                                 "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.power_draw")
 
 

@@ -73,7 +73,7 @@ def test_broken_scenarios_fail_the_schema(schema_file: Path, name: str, complain
 
 def test_every_key_of_the_format_is_in_the_schema() -> None:
     chip = scenario_schema()["$defs"]["scenario"]["properties"]["chips"]["patternProperties"]
-    properties = next(iter(chip.values()))["properties"]
+    properties = next(iter(chip.values()))["anyOf"][0]["properties"]  # or null: no chip
     assert {"price", "levy_rate", "levy_base", "tflops", "utilization", "power_w", "host_cost",
             "electricity_usd_per_kwh", "supply_units", "source", "as_of"} <= set(properties)
 
@@ -161,6 +161,10 @@ def range_values(spec: Spec) -> Iterator[tuple[Any, str | None]]:
     yield {"low": low}, None
     yield {"low": low, "high": high, "dist": "poisson"}, None
     yield {}, None
+    # an empty key of a range is one not written
+    yield {"low": low, "high": high, "mode": None, "dist": None}, None
+    yield {"low": low, "mode": (low + high) / 2, "high": high, "dist": None}, None
+    yield {"low": low, "high": None}, None
 
 
 def other_values(spec: Spec, reference: str | None) -> Iterator[tuple[Any, str | None]]:
@@ -226,6 +230,19 @@ def section_cases() -> list[Case]:
         Case("orders[0] units and budget", {**BASE, "orders": [{"chip": "a", "units": 5, "budget": 5}]}),
         Case("orders[0] units and budget null", {**BASE, "orders": [{"chip": "a", "units": 5, "budget": None}]}),
         Case("orders[0] neither", {**BASE, "orders": [{"chip": "a"}]}),
+        # An empty value is a key not given, everywhere: in a pair, in a keyed section, in a mapping
+        Case("orders[0] units null, budget", {**BASE, "orders": [{"chip": "a", "units": None, "budget": 5}]}),
+        Case("orders[0] both null", {**BASE, "orders": [{"chip": "a", "units": None, "budget": None}]}),
+        Case("chips.b=null beside a", {**BASE, "chips": {"a": chip, "b": None}}),
+        Case("chips.b c=null", {**BASE, "chips": {"a": chip, "b c": None}}),
+        Case("platforms.p=null", {**BASE, "platforms": {"p": None}}),
+        Case("platforms.p=null, a chip on p", {**BASE, "platforms": {"p": None, "q": BASE["platforms"]["p"]},
+                                                "chips": {"a": {**chip, "platform": "p"}}}, "platform"),
+        Case("tflops.fp8=null", with_value(("chips", "a"), "tflops", {"bf16": 989, "fp8": None})),
+        Case("tflops.bf16=null", with_value(("chips", "a"), "tflops", {"bf16": None, "fp8": 1979})),
+        Case("fx.CNY=null, a yuan price", with_value(("assumptions",), "fx", {"CNY": None},
+                                                      with_value(("chips", "a"), "price", "¥5k"))),
+        Case("fx.CNY=null, a dollar price", with_value(("assumptions",), "fx", {"CNY": None})),
         Case("precision fp8 without fp8", with_value(("assumptions",), "precision", "fp8")),
         Case("precision fp8 with fp8", with_value(("chips", "a"), "tflops", {"fp8": 1979}, with_value(
             ("assumptions",), "precision", "fp8"))),

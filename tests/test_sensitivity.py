@@ -253,7 +253,7 @@ def test_default_option_with_a_single_chip_is_the_order_chip():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"metric": "tco"}, "unknown metric 'tco'; did you mean 'tco_usd'?; metrics are: capex_usd, "),
+        ({"metric": "tco"}, "unknown metric 'tco'; did you mean 'tco_usd'?; metrics are: units, buyer_price_usd, "),
         ({"metric": "spend_usd"}, "unknown metric 'spend_usd'"),
         ({"option": "e"}, "unknown option 'e'; chips are: a, b, c, d"),
         ({"order": 1}, "no order 1 in this scenario"),
@@ -422,3 +422,16 @@ def test_a_money_levy_base_moves_by_the_swing_as_money():
     assert swing.moved_by == SWING and not swing.clamped  # money, not a rate: no points
     assert swing.metric_low == approx(1000 * (30000 + 0.25 * 16000))
     assert swing.metric_high == approx(1000 * (30000 + 0.25 * 24000))
+
+
+def test_a_tornado_of_the_buyer_price_moves_with_the_price_alone():
+    # h200's buyer price is its price (pass-through 0%): only chips.h200.price moves it, by +-20%
+    tornado = sensitivity(load_scenario(SCENARIOS / "h200-2026.yaml"), "buyer_price_usd", "h200")
+    moving = [swing for swing in tornado.swings if swing.width > 0]
+    assert [swing.path for swing in moving] == ["chips.h200.price"]
+    assert (moving[0].metric_low, moving[0].metric_high) == pytest.approx((0.8 * 27_000, 1.2 * 27_000))
+
+
+def test_a_tornado_of_a_cost_per_token_without_flops_per_token_is_refused():
+    with pytest.raises(UsageError, match="usd_per_million_tokens has no value here"):
+        sensitivity(load_scenario(SCENARIOS / "h200-2026.yaml"), "usd_per_million_tokens")

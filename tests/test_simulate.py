@@ -171,14 +171,17 @@ def test_a_mode_at_the_low_end_is_allowed(load):
     assert stats.p5 >= 10_000
 
 
-# Clamping into each input's valid range ------------------------------------------
+# Keeping draws inside each input's valid range ------------------------------------------
 
-
-CLAMPED = """\
+# utilization: normal, 50% and 100% its 5th and 95th percentiles, so 5% of draws are above 100%, a
+# closed bound: set to it. levy_rate: lognormal from 10% to 40%, so log-normal with mean ln 0.2 and
+# sd ln 4 / (2 x 1.6449) = 0.4214: the share at or above 100% (ln 1 = 0) is 1 - Phi(ln 5 / 0.4214)
+# = 1 - Phi(3.819) = 6.70e-5, past an open bound: drawn again.
+KEPT_INSIDE = """\
 chips:
   x:
-    price: {low: 1k, high: 100k, dist: normal}
-    levy_rate: {low: 90%, high: 99.9%, dist: normal}
+    price: 25k to 30k
+    levy_rate: 10% to 40%
     utilization: {low: 50%, high: 100%, dist: normal}
     tflops: {bf16: 1000}
 orders:
@@ -187,19 +190,67 @@ orders:
 """
 
 
-def test_samples_are_clamped_into_the_valid_range(load):
-    scenario = load(CLAMPED)
-    drawn = sample_inputs(scenario, np.random.default_rng(0), 100_000)
-    price, levy_rate, utilization = (drawn[f"chips.x.{key}"] for key in ("price", "levy_rate", "utilization"))
-    assert price.min() > 0  # open bound: strictly inside
-    assert (price <= 0).sum() == 0 and (price == price.min()).sum() > 1000  # ~4.6% of a normal below 0
-    assert levy_rate.max() < 1 and (levy_rate == levy_rate.max()).sum() > 100
-    assert utilization.max() == 1.0  # closed bound: the bound itself
+def test_a_draw_past_a_closed_bound_is_set_to_it_and_counted(load):
+    scenario = load(KEPT_INSIDE)
+    counts = np.zeros((2, 3), dtype=np.int64)
+    drawn = sample_inputs(scenario, np.random.default_rng(0), 100_000, counts)["chips.x.utilization"]
+    assert drawn.max() == 1.0  # the bound itself, a value utilisation may take
+    assert counts[0, 2] == np.count_nonzero(drawn == 1.0)
+    assert counts[0, 2] / 100_000 == pytest.approx(0.05, abs=0.003)  # 5%, give or take 4 sd of a share
+    assert counts[1, 2] == 0  # 0, an open bound, is 4.9 sd below: 1 in 2,400,000, none expected here
 
 
-def test_simulate_runs_on_clamped_samples_without_numeric_warnings(load):
+def test_a_draw_past_an_open_bound_is_drawn_again_not_nudged_inside(load):
+    scenario = load(KEPT_INSIDE)
+    counts = np.zeros((2, 3), dtype=np.int64)
+    drawn = sample_inputs(scenario, np.random.default_rng(1), 2_000_000, counts)["chips.x.levy_rate"]
+    assert drawn.max() < 1 and drawn.max() != 1 - 1e-12  # no draw kept at the nudged bound
+    assert counts[0, 1] == 0
+    assert 6.70e-5 * 0.6 < counts[1, 1] / 2_000_000 < 6.70e-5 * 1.4  # 134 expected, sd 11.6
+
+
+def test_simulate_reports_the_shares_kept_inside(load):
+    result = simulate(load(KEPT_INSIDE), 200_000, seed=2)
+    assert result.inputs == ("chips.x.price", "chips.x.levy_rate", "chips.x.utilization")
+    assert result.clamped[0] == result.clamped[1] == 0 and result.clamped[2] == pytest.approx(0.05, abs=0.002)
+    assert result.redrawn[0] == result.redrawn[2] == 0 and 0 < result.redrawn[1] < 2e-4
+
+
+@pytest.mark.parametrize(("dist", "bound", "above", "share"), [
+    # normal with low 20 and high 40: mean 30, and the ends are the 5th and 95th percentiles
+    ("normal", 40, True, 0.05), ("normal", 20, False, 0.05), ("normal", 30, True, 0.5),
+    ("lognormal", 40, True, 0.05), ("lognormal", 0, False, 0.0), ("lognormal", -1, True, 1.0),
+    ("uniform", 40, True, 0.0), ("triangular", 20, False, 0.0),
+])
+def test_tail_share(dist, bound, above, share):
+    from chipcalc.analysis.simulate import tail_share
+
+    assert tail_share(Uncertain(20, 40, 30 if dist == "triangular" else None, dist), bound, above) == \
+        pytest.approx(share, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    # normal from 50% to 90%: mean 70%, sd 40% / (2 x 1.6449) = 12.16%; above 100%: 1 - Phi(2.467) = 0.68%
+    ("{low: 50%, high: 90%, dist: normal}", "4:16: chips.x.levy_rate: a normal range from 50% to 90% puts 0.68% "
+     "of its draws at or above 100%, outside the input's valid range (from 0% to below 100%)"),
+    # lognormal from 50% to 90%: log sd ln 1.8 / 3.2897 = 0.1787, above ln 1: 1 - Phi(0.3993 / 0.1787 = 2.235) = 1.3%
+    ("50% to 90%", "4:16: chips.x.levy_rate: a lognormal range from 50% to 90% puts 1.3% of its draws at or above "
+     "100%, outside the input's valid range (from 0% to below 100%)"),
+])
+def test_a_range_with_a_tail_past_an_open_bound_is_refused(load, value, message):
+    from chipcalc.errors import ScenarioError
+
+    scenario = load(KEPT_INSIDE.replace("levy_rate: 10% to 40%", f"levy_rate: {value}"))
+    with pytest.raises(ScenarioError) as error:
+        simulate(scenario, 1000)
+    (problem,) = error.value.problems
+    assert str(problem).startswith(f"{scenario.file}:{message}; simulate would draw them again, changing the "
+                                   "range: narrow it, or make it uniform or triangular")
+
+
+def test_simulate_runs_on_kept_inside_samples_without_numeric_warnings(load):
     with np.errstate(all="raise"):
-        result = simulate(load(CLAMPED), 50_000)
+        result = simulate(load(KEPT_INSIDE), 50_000)
     stats = result.orders[0].options[0].tco_usd
     assert all(math.isfinite(value) for value in (stats.p5, stats.p50, stats.p95, stats.mean, *stats.percentiles))
 

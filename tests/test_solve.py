@@ -54,6 +54,10 @@ def tcos(scenario: Scenario, a: str = "a", c: str = "c") -> tuple[float, float]:
     return options[a].tco_usd, options[c].tco_usd
 
 
+def units_of(scenario: Scenario, option: str) -> float:
+    return next(o for o in compare(scenario).orders[0].options if o.chip == option).units
+
+
 def agrees(seek, closed: float, rounding: float = 0.0) -> None:
     """`rounding`: what the costs' own rounding leaves uncertain in the crossing, absolutely."""
     assert seek.reason is None, seek
@@ -255,9 +259,11 @@ def test_solver_agrees_with_closed_forms(a, c, t, units, electricity, cann, rocm
         if getattr(found, field).reason is None:
             closed = closed_value(found, field)
             if seek.low <= closed <= seek.high:  # a demand beyond the capped search is out of reach
-                # M* = T_a - n_c k_c: a migration cost far below the TCOs is known only to their rounding
-                rounding = 64 * 2.220446049250313e-16 * T_a if field == "migration_cost_usd" else 0.0
-                agrees(seek, closed, rounding)
+                # M* = T_a - n_c k_c: a migration cost far below the TCOs is known only to their rounding;
+                # so is a price p* = (T_a - M_c) / n_c - ..., to that rounding over the units n_c
+                rounding = {"migration_cost_usd": 64 * 2.220446049250313e-16 * T_a,
+                            "price_usd": 64 * 2.220446049250313e-16 * T_a / units_of(scenario, "c")}
+                agrees(seek, closed, rounding.get(field, 0.0))
         else:
             assert seek.value is None, (path, getattr(found, field), seek)
 
@@ -355,10 +361,12 @@ def test_exchange_rate_rescales_only_amounts_written_in_that_currency():
         ("chips.x.utilization", 0.5, (0.5e-12, 1.0)),  # (0, 1]: just above 0
         ("chips.x.levy_base", 1.0, (1e-12, 1.0)),
         ("assumptions.levy_pass_through", 0.5, (0.0, 1.0)),
-        ("chips.x.price", 30000, (30000e-12, 1e15)),  # unbounded: at least 1e15 ...
-        ("orders[0].budget", 40e9, (40e9 * 1e-12, 40e9 * 1e6)),  # ... or a million times the value
-        ("platforms.p.migration_cost", 0.0, (0.0, 1e15)),  # at 0: 1e15 absolute
-        ("assumptions.pue", 1.3, (1.0, 1e15)),  # never below 1e15
+        ("chips.x.price", 30000, (30000e-12, 1e15)),  # unbounded: up to 1e15, the largest input ...
+        ("orders[0].budget", 40e9, (40e9 * 1e-12, 1e15)),  # ... however large the value is now
+        ("platforms.p.migration_cost", 0.0, (0.0, 1e15)),  # or small
+        ("assumptions.pue", 1.3, (1.0, 1e15)),
+        ("assumptions.fx.CNY", 0.139, (0.139e-12, 1e15)),
+        ("assumptions.electricity_usd_per_kwh", 0.08, (0.0, 1e15)),
     ],
 )
 def test_search_bounds(path, current, expected):

@@ -34,7 +34,8 @@ def compared(scenario, changes: dict[str, float], order: int = 0):
 
 
 @pytest.mark.parametrize("metric", ["tco_usd", "usd_per_effective_pflops_hour", "vs_order", "units",
-                                    "supply_shortfall_units"])
+                                    "supply_shortfall_units", "buyer_price_usd", "levy_per_unit_usd",
+                                    "effective_tflops_per_unit", "tflops_per_kusd", "attainable_tflops_per_unit"])
 def test_one_way_sweep_equals_compare_at_each_point(scenario, metric):
     prices = [15_000.0, 27_000.0, 40_000.0, 61_500.5]
     result = sweep(scenario, [("chips.h200.price", prices)], metric=metric)
@@ -251,3 +252,38 @@ def test_a_sweep_of_two_inputs_or_without_a_change_lists_none(scenario):
     assert sweep(scenario, [("chips.h200.price", [20e3, 25e3])]).changes == ()
     two = sweep(scenario, [("chips.h200.levy_rate", [0.0, 0.5]), ("assumptions.levy_pass_through", [0.0, 1.0])])
     assert two.changes == ()
+
+
+# Metrics: every figure of an option ------------------------------------------------
+
+
+def test_every_number_of_an_option_in_the_compare_json_is_a_metric():
+    import json
+
+    from chipcalc.analysis.common import OPTION_METRICS
+    from chipcalc.documents import Command, VIEWS
+    from chipcalc.model import option_figures
+
+    document = VIEWS[Command.COMPARE].document([compare(load_scenario(H200))])
+    option = document["scenarios"][0]["orders"][0]["options"][0]
+    numbers = {key for key, value in json.loads(json.dumps(option)).items()
+               if isinstance(value, float) or (value is None and key == "usd_per_million_tokens")}
+    assert set(OPTION_METRICS) == numbers
+    figures = compare(load_scenario(H200)).chips["h200"]
+    assert set(option_figures(1.0, figures, 1.0)) == set(OPTION_METRICS)  # the model gives them all
+
+
+def test_a_sweep_of_the_levy_per_unit_worked_by_hand(scenario):
+    # h200: levy 25% of a 100% base, pass-through 0%, so b = p and L = 0.25 * p
+    result = sweep(scenario, [("chips.h200.price", [20_000.0, 40_000.0])], metric="levy_per_unit_usd")
+    assert list(result.values["h200"]) == pytest.approx([0.25 * 20_000, 0.25 * 40_000], rel=EXACT)
+    buyer = sweep(scenario, [("chips.h200.price", [20_000.0, 40_000.0])], metric="buyer_price_usd")
+    assert list(buyer.values["h200"]) == pytest.approx([20_000.0, 40_000.0], rel=EXACT)
+
+
+def test_a_cost_per_token_without_flops_per_token_says_what_it_needs(scenario):
+    assert scenario.workload.flops_per_token is None
+    with pytest.raises(UsageError) as error:
+        sweep(scenario, [("chips.h200.price", [20_000.0])], metric="usd_per_million_tokens")
+    assert str(error.value) == ("usd_per_million_tokens has no value here: the scenario gives no "
+                                "workload.flops_per_token (FLOPs per token)")

@@ -10,10 +10,13 @@ import pytest
 from chipcalc.values import (
     Money,
     Uncertain,
+    counted,
     describe,
+    human_share,
     human_money,
     human_number,
     human_rate,
+    parse_count,
     parse_money,
     parse_number,
     parse_rate,
@@ -369,3 +372,41 @@ def test_describe_quotes_a_value_as_the_file_wrote_it(value, text):
 ])
 def test_a_value_that_rounds_to_zero_has_no_sign(shown, value, text):
     assert shown(value) == text
+
+
+# counts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1M", 1_000_000), ("10k", 10_000), ("1e6", 1_000_000), ("100_000", 100_000), ("1.5k", 1500), (7, 7),
+])
+def test_parse_count_reads_counts_as_files_write_them(text, expected):
+    assert parse_count(text) == expected and isinstance(parse_count(text), int)
+
+
+@pytest.mark.parametrize("bad", ["1.5", "x", "nan", "", 2.5, True])
+def test_parse_count_refuses_what_is_no_whole_number(bad):
+    with pytest.raises(ValueError, match="must be a whole number such as 10k or 1M"):
+        parse_count(bad)
+
+
+def test_parse_count_keeps_the_size_message():
+    with pytest.raises(ValueError, match="is too large to compute with"):
+        parse_count("1e20")
+
+
+@pytest.mark.parametrize(("count", "noun", "text"), [
+    (1, "input", "1 input"), (0, "input", "0 inputs"), (2, "input", "2 inputs"),
+    (1000, "sample", "1,000 samples"), ("1", "year", "1 year"), ("2.5", "year", "2.5 years"),
+    ("1.00", "year", "1.00 years"), (1, "scenario file", "1 scenario file"),
+])
+def test_counted_is_singular_only_for_one(count, noun, text):
+    assert counted(count, noun) == text
+
+
+@pytest.mark.parametrize(("share", "text"), [
+    (0.0, "0%"), (0.05, "5%"), (0.0068, "0.68%"), (1e-4, "0.01%"),
+    (1 / 2_400_000, "1 in 2,400,000"), (6.7e-5, "1 in 15,000"),  # 1 / 6.7e-5 = 14,925, to two figures
+])
+def test_human_share_writes_tiny_shares_as_one_in_n(share, text):
+    assert human_share(share) == text

@@ -306,3 +306,29 @@ def test_whatif_golden(name: str, command: list[str], fmt: str, golden) -> None:
     result = run(*command, "-f", fmt)
     assert result.exit_code == 0, result.output
     golden(f"{name}.{'txt' if fmt == 'table' else 'json'}", result.stdout)
+
+
+def test_simulate_says_what_share_of_draws_it_kept_inside_the_valid_range(tmp_path: Path) -> None:
+    # pass-through normal from 0% to 50%: its 5th percentile is 0%, a closed bound, so 5% are set to 0%
+    path = tmp_path / "s.yaml"
+    path.write_text("assumptions:\n  levy_pass_through: {low: 0%, high: 50%, dist: normal}\n"
+                    "chips:\n  a: {price: 10k, levy_rate: 20%, tflops: {bf16: 100}}\n  b: {price: 12k, tflops: {bf16: 100}}\n"
+                    "orders:\n  - {chip: a, units: 1}\n", encoding="utf-8")
+    result = run("simulate", str(path), "-n", "100k", "-f", "json")
+    document = json.loads(result.stdout)
+    assert document["clamped"]["assumptions.levy_pass_through"] == pytest.approx(0.05, abs=0.003)
+    assert document["redrawn"] == {"assumptions.levy_pass_through": 0.0}
+    table = run("simulate", str(path), "-n", "100k")
+    assert "\nassumptions.levy_pass_through: draws past a bound of its range (from 0% to\n100%), set to the bound: " \
+        in table.stdout
+
+
+def test_simulate_refuses_a_range_with_a_wide_tail_past_an_open_bound(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("chips:\n  a: {price: 10k, levy_rate: 50% to 90%, tflops: {bf16: 100}}\n"
+                    "orders:\n  - {chip: a, units: 1}\n", encoding="utf-8")
+    result = run("simulate", str(path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"{path}:2:30: chips.a.levy_rate: a lognormal range from 50% to 90% puts 1.3% of "
+                                    "its draws at or above 100%")
+    assert run("compare", str(path)).exit_code == 0  # elsewhere the range is its midpoint, 70%

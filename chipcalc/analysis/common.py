@@ -8,10 +8,11 @@ the same mistake the same way.
 from __future__ import annotations
 
 import difflib
+from dataclasses import fields
 from typing import Any, Iterable
 
 from ..errors import UsageError, did_you_mean
-from ..model import evaluate_chips, order_figures
+from ..model import Option, evaluate_chips, order_figures
 from ..paths import numeric_inputs, parse_path, spec_at, value_at
 from ..scenario import Order, Scenario
 from ..spec import Spec
@@ -19,6 +20,26 @@ from ..spec import Spec
 OptionFields = dict[str, Any]
 """One option's fields (MODEL.md, per order) by name: `tco_usd`, `vs_order`, ...; floats, or numpy
 arrays where the scenario holds arrays (the model is the same arithmetic on both)."""
+
+
+OPTION_METRICS = tuple(f.name for f in fields(Option) if "kind" in f.metadata)
+"""The figures of an option (the option fields of the compare JSON that are numbers), in its order:
+what a sweep or a tornado may read. From the model's result, so a new figure is a metric at once."""
+
+
+UNSET_BECAUSE = {"usd_per_million_tokens": "the scenario gives no workload.flops_per_token (FLOPs per token)"}
+"""Why an option figure that may be null is: a cost per token needs the tokens' cost in FLOPs."""
+
+
+def checked_metric(metric: str, options: dict[str, OptionFields], extra: tuple[str, ...] = ()) -> None:
+    """A UsageError unless `metric` is an option figure (or one of `extra`) that these options give."""
+    choices = [*OPTION_METRICS, *extra]
+    if metric not in choices:
+        raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, choices)}; "
+                         f"metrics are: {', '.join(choices)}")
+    if metric in OPTION_METRICS and any(option[metric] is None for option in options.values()):
+        why = UNSET_BECAUSE.get(metric, "the scenario lacks what it needs")
+        raise UsageError(f"{metric} has no value here: {why}")
 
 
 def order_index(scenario: Scenario, name: str | None) -> int:

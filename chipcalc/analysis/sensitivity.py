@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..errors import UsageError, did_you_mean
+from ..errors import UsageError
 from ..paths import numeric_inputs, with_values
 from ..scenario import Scenario
 from ..spec import Kind, Spec
-from .common import OptionFields, checked_chip, checked_order, default_option, order_options
+from ..values import counted
+from .common import checked_chip, checked_metric, checked_order, default_option, order_options
 
 RANGE, SWING, POINTS = "range", "swing", "points"
 """How an input was moved (`Swing.moved_by`): to the ends of its uncertain range, by `swing` (a share of
@@ -99,7 +100,7 @@ def sensitivity(scenario: Scenario, metric: str = "vs_order", option: str | None
     _check_points(swing_points)
     target = checked_order(scenario, order)
     base_options = order_options(scenario, order)
-    _check_metric(metric, base_options[target.chip])
+    checked_metric(metric, base_options)
     chosen = default_option(scenario, order) if option is None else checked_chip(scenario, option, "option")
 
     def metric_at(path: str, value: float) -> float:
@@ -159,7 +160,8 @@ the order, so the work grows with the square of the chips (400 aliased chips too
 
 def _check_size(inputs: int, chips: int) -> None:
     if inputs * chips > MAX_RUNS:
-        raise UsageError(f"sensitivity would move {inputs:,} inputs and re-cost {chips:,} chips for each, "
+        raise UsageError(f"sensitivity would move {counted(inputs, 'input')} and re-cost "
+                         f"{counted(chips, 'chip')} for each, "
                          f"more than {MAX_RUNS:,} in all: run it on a scenario with fewer chips")
 
 
@@ -181,8 +183,3 @@ def _check_swing(swing: float) -> None:
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1:
         raise UsageError(f"swing must be above 0 and below 1, e.g. 0.2 for ±20% (got {swing!r})")
 
-
-def _check_metric(metric: str, fields: OptionFields) -> None:
-    if metric not in fields:
-        raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, fields)}; "
-                         f"metrics are: {', '.join(sorted(fields))}")

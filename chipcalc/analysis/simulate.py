@@ -12,21 +12,32 @@ chunk; otherwise each chunk is condensed to its quantiles at 10,001 evenly
 spaced probabilities and the summaries are merged, a rank error below 1e-4.
 Like every command but the goal seek, it simply re-runs the model: a budget
 order buys fewer units when its chip gets dearer.
+
+A normal or lognormal range can reach outside its input's valid range. A
+draw past a closed bound (a utilisation above 100%) is set to the bound, a
+value the input may take. An open bound (a levy rate of 100%, a price of 0)
+is no such value, and the value just inside it is arbitrary (a buyer price
+p / (1 - 0.999999999999)): a draw past it is drawn again, which truncates
+the range there, and a range with more than MAX_TRUNCATED of its
+distribution past one is refused, since its low and high would no longer be
+its 5th and 95th percentiles. The result says what share of each input's
+draws was clamped and what share drawn again.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import Problem, ScenarioError, UsageError
 from ..model import evaluate_chips, order_demand, tco
 from ..scenario import Order, Scenario
-from ..spec import Spec
+from ..spec import Mark, Spec
 from ..paths import numeric_inputs, with_values
-from ..values import Uncertain
+from ..values import Uncertain, human_share
 
 Z_95 = 1.6448536269514722
 """The standard normal's 95th percentile: low and high of a (log)normal range are mean -/+ Z_95 sd."""
@@ -39,6 +50,10 @@ MAX_SAMPLES = 100_000_000
 gives no information a billion would add, and a CI job given `-n 1e9` must not run for hours."""
 MAX_SUMMARIES = 64
 """Pending summaries per metric before they are merged into one, which bounds memory for any sample count."""
+MAX_TRUNCATED = 1e-3
+"""The most of a (log)normal range's distribution that may lie past an open bound of its input, to be
+drawn again: 0.1% moves its 5th percentile to the 5.005th. A normal utilisation of 20% to 40% has 1 in
+2,400,000 below 0; one of 20% to 60%, 0.05%; a normal levy rate of 50% to 90%, 0.68% above 100%."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,11 @@ class Simulation:
     inputs: tuple[str, ...]
     """The paths of the uncertain inputs sampled, in `scenario.ranges` order."""
     orders: tuple[OrderSimulation, ...]
+    clamped: tuple[float, ...]
+    """For each input (in `inputs` order), the share of its draws past a closed bound of its valid
+    range, set to the bound (a utilisation drawn above 100% is 100%)."""
+    redrawn: tuple[float, ...]
+    """For each input, the share of its draws past an open bound (a levy rate of 100%), drawn again."""
 
 
 def simulate(scenario: Scenario, samples: int, seed: int = 0, chunk_size: int = 250_000,
@@ -98,20 +118,23 @@ def simulate(scenario: Scenario, samples: int, seed: int = 0, chunk_size: int = 
     seed or chunk size.
     """
     _check_arguments(scenario, samples, seed, chunk_size)
+    check_tails(scenario)
     rng = np.random.default_rng(seed)
     exact = samples <= chunk_size
     tallies = [_OrderTally(scenario, exact) for _ in scenario.orders]
+    kept_inside = np.zeros((2, len(scenario.ranges)), dtype=np.int64)  # clamped, redrawn
     done = 0
     while done < samples:
         size = min(chunk_size, samples - done)
-        results = evaluate_orders(scenario, sample_inputs(scenario, rng, size))
+        results = evaluate_orders(scenario, sample_inputs(scenario, rng, size, kept_inside))
         for tally, result in zip(tallies, results):
             tally.add(result, size)
         done += size
         if progress is not None:
             progress(done)
     orders = tuple(tally.result(order, samples) for tally, order in zip(tallies, scenario.orders))
-    return Simulation(samples, seed, tuple(path for path, _ in scenario.ranges), orders)
+    clamped, redrawn = (tuple(float(count / samples) for count in row) for row in kept_inside)
+    return Simulation(samples, seed, tuple(path for path, _ in scenario.ranges), orders, clamped, redrawn)
 
 
 def _check_arguments(scenario: Scenario, samples: int, seed: int, chunk_size: int) -> None:
@@ -137,10 +160,20 @@ def _is_whole(value: object) -> bool:
 # Sampling -------------------------------------------------------------------
 
 
-def sample_inputs(scenario: Scenario, rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
-    """`size` draws of each uncertain input, in `scenario.ranges` order, clamped into its valid range."""
+def sample_inputs(scenario: Scenario, rng: np.random.Generator, size: int,
+                  kept_inside: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """`size` draws of each uncertain input, in `scenario.ranges` order, inside its valid range: a draw
+    past an open bound drawn again, one past a closed bound set to it; each counted, when given
+    `kept_inside`, in its row 0 (clamped) or 1 (redrawn), at the input's column."""
     specs = {path: spec for path, spec, _ in numeric_inputs(scenario)}
-    return {path: _clamped(specs[path], draw(uncertain, rng, size)) for path, uncertain in scenario.ranges}
+    drawn = {}
+    for index, (path, uncertain) in enumerate(scenario.ranges):
+        values, redrawn = _drawn_inside_open_bounds(specs[path], uncertain, rng, size)
+        clamped = _clamp_to_closed_bounds(specs[path], values)
+        if kept_inside is not None:
+            kept_inside[:, index] += (clamped, redrawn)
+        drawn[path] = values
+    return drawn
 
 
 def draw(uncertain: Uncertain, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -158,12 +191,82 @@ def draw(uncertain: Uncertain, rng: np.random.Generator, size: int) -> np.ndarra
     raise ValueError(f"unknown distribution {uncertain.dist!r}")
 
 
-def _clamped(spec: Spec, values: np.ndarray) -> np.ndarray:
-    """Keep tails inside the input's valid range: a normal price can go negative, a utilisation above 1."""
-    floor, ceiling = spec.inside()
+def _drawn_inside_open_bounds(spec: Spec, uncertain: Uncertain, rng: np.random.Generator,
+                              size: int) -> tuple[np.ndarray, int]:
+    """`size` draws none of which is past an open bound of `spec`, and how many were drawn again."""
+    values = draw(uncertain, rng, size)
+    if not (spec.low_open or spec.high_open) or uncertain.dist in ("uniform", "triangular"):
+        return values, 0  # those stay between low and high, which the loader checked
+    redrawn = 0
+    past = _past_open_bounds(spec, values)
+    while (count := int(np.count_nonzero(past))):  # check_tails keeps it rare: once, or never
+        redrawn += count
+        values[past] = draw(uncertain, rng, count)
+        past = _past_open_bounds(spec, values)
+    return values, redrawn
+
+
+def _past_open_bounds(spec: Spec, values: np.ndarray) -> np.ndarray:
+    past = np.zeros(values.shape, dtype=bool)
+    if spec.low_open and spec.low is not None:
+        past |= values <= spec.low
+    if spec.high_open and spec.high is not None:
+        past |= values >= spec.high
+    return past
+
+
+def _clamp_to_closed_bounds(spec: Spec, values: np.ndarray) -> int:
+    """Set the draws past a closed bound to it (a normal utilisation above 100% is 100%), in place;
+    how many there were."""
+    floor = None if spec.low_open else spec.low
+    ceiling = None if spec.high_open else spec.high
     if floor is None and ceiling is None:
-        return values
-    return np.clip(values, floor, ceiling, out=values)
+        return 0
+    outside = int(np.count_nonzero((values < floor) if floor is not None else False)
+                  + np.count_nonzero((values > ceiling) if ceiling is not None else False))
+    if outside:
+        np.clip(values, floor, ceiling, out=values)
+    return outside
+
+
+def check_tails(scenario: Scenario) -> None:
+    """A ScenarioError for each normal or lognormal range with more than MAX_TRUNCATED of its
+    distribution past an open bound of its input, where it was written."""
+    specs = {path: spec for path, spec, _ in numeric_inputs(scenario)}
+    problems = []
+    for path, uncertain in scenario.ranges:
+        spec = specs[path]
+        for bound, above in ((spec.low, False), (spec.high, True)):
+            if bound is not None and (spec.high_open if above else spec.low_open):
+                share = tail_share(uncertain, bound, above)
+                if share > MAX_TRUNCATED:
+                    where = scenario.origins.get(path, Mark(scenario.file or scenario.name, 1, 1))
+                    message = _too_wide(spec, uncertain, share, bound, above)
+                    problems.append(Problem(str(where), path, message))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _too_wide(spec: Spec, uncertain: Uncertain, share: float, bound: float, above: bool) -> str:
+    return (f"a {uncertain.dist} range from {spec.shown(uncertain.low)} to {spec.shown(uncertain.high)} puts "
+            f"{human_share(share)} of its draws at or {'above' if above else 'below'} {spec.shown(bound)}, "
+            f"outside the input's valid range ({spec.bounds_text()}); simulate would draw them again, "
+            "changing the range: narrow it, or make it uniform or triangular (they stay between low and "
+            "high)")
+
+
+def tail_share(uncertain: Uncertain, bound: float, above: bool) -> float:
+    """The share of a normal or lognormal range's distribution at or past `bound`: above it when
+    `above`, else below it (0 for a uniform or triangular one, which stays between low and high)."""
+    if uncertain.dist in ("uniform", "triangular"):
+        return 0.0
+    low, high, at = uncertain.low, uncertain.high, bound
+    if uncertain.dist == "lognormal":
+        if bound <= 0:  # every draw is positive
+            return 1.0 if above else 0.0
+        low, high, at = math.log(low), math.log(high), math.log(bound)
+    z = (at - (low + high) / 2) / ((high - low) / (2 * Z_95))
+    return 0.5 * math.erfc((z if above else -z) / math.sqrt(2))  # 1 - Phi(z) above, Phi(z) below
 
 
 def evaluate_orders(scenario: Scenario, inputs: dict[str, np.ndarray]) -> list[dict[str, Any]]:

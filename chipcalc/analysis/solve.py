@@ -9,7 +9,8 @@ scenario's own prices), except when the input sought is the order's own
 The search stays inside the input's valid range: it scans the range for the
 first sign change of T_option - T_order_chip and refines it with Brent's
 method. A crossing outside the range (a utilisation above 1, a negative
-price) is reported as "no crossing in range".
+price, an input above 1e15, the largest a file may write) is reported as
+"no crossing in range".
 """
 
 from __future__ import annotations
@@ -23,15 +24,12 @@ from ..model import evaluate_chips, order_units
 from ..paths import parse_path, with_values
 from ..scenario import Scenario
 from ..spec import OPEN_BOUND_NUDGE, Spec
+from ..values import LARGEST
 from .common import checked_input, checked_order, order_options, switch_option
 
 NO_CROSSING = "no crossing in range"
 EQUAL_EVERYWHERE = "equal everywhere"
 
-GROWTH = 1e6
-"""An input with no upper bound is searched up to this many times its current value..."""
-FLOOR_HIGH = 1e15
-"""... and at least up to this (so an input now at 0, or tiny, still has a range)."""
 SCAN_POINTS = 256
 ROUNDING = 64 * 2.220446049250313e-16
 """Two costs closer than this, relative to the larger, are equal as far as floating point can tell."""
@@ -109,8 +107,9 @@ def hold_demand(scenario: Scenario, order: int, path: str) -> Scenario:
 
 
 def search_bounds(spec: Spec, current: float) -> tuple[float, float]:
-    """The range to search an input in: its valid range, open bounds just inside, a missing bound capped."""
-    reach = max(abs(current) * GROWTH, FLOOR_HIGH)
+    """The range to search an input in: its valid range, open bounds just inside, a missing bound at
+    1e15 (`values.LARGEST`), the largest any input may be: a crossing beyond it is one no file could write."""
+    reach = LARGEST
     if spec.low is None:
         low = -reach
     elif spec.low_open:

@@ -15,11 +15,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import UsageError, did_you_mean
+from ..errors import UsageError
 from ..paths import with_values
 from ..scenario import Scenario
 from ..spec import Spec
-from .common import OptionFields, checked_input, checked_order, order_options
+from .common import OptionFields, checked_input, checked_metric, checked_order, order_options
 
 CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""
@@ -77,7 +77,7 @@ def sweep(scenario: Scenario, varies: list[tuple[str, Sequence[float]]], metric:
     or other than one or two inputs.
     """
     target = checked_order(scenario, order)
-    _check_metric(metric, order_options(scenario, order)[target.chip])
+    checked_metric(metric, order_options(scenario, order), extra=(CHEAPEST,))
     paths, axes = _checked_varies(scenario, varies)
     chips = tuple(scenario.chips)
     shape = tuple(len(axis) for axis in axes)
@@ -140,13 +140,6 @@ def _full(value: float | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 # Checks -----------------------------------------------------------------------
-
-
-def _check_metric(metric: str, fields: OptionFields) -> None:
-    choices = [*fields, CHEAPEST]
-    if metric not in choices:
-        raise UsageError(f"unknown metric {metric!r}{did_you_mean(metric, choices)}; "
-                         f"metrics are: {', '.join(choices)}")
 
 
 def _checked_varies(scenario: Scenario, varies: list[tuple[str, Sequence[float]]]

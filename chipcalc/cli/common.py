@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperArgument, TyperCommand
 
-from ..errors import ChipcalcError, ScenarioError
+from ..errors import ChipcalcError, ScenarioError, UsageError
 from ..fileio import write_atomic
 from ..render import OutputFormat
-from ..safe import printable_lines
+from ..safe import printable, printable_lines
 
 if TYPE_CHECKING:
     from ..documents import Command
@@ -96,7 +96,7 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
     from ..documents import VIEWS  # here, not at the top: --version and --help need none of the model
 
     shown = VIEWS[view]
-    fmt = fmt or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+    fmt = output_format(fmt, output)
     if fmt is OutputFormat.json:
         from ..render.json_csv import render_json
 
@@ -119,6 +119,18 @@ def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Com
             sys.stdout.write(piece)
     else:
         _print_table(_sections(results, view))
+
+
+def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """The format asked for: `-f`, else the extension of `-o FILE`, else a table. A file whose
+    extension names another format than `-f` is refused: JSON in a .csv file is a mistake."""
+    if output is None:
+        return fmt or OutputFormat.table
+    named = OutputFormat.named_by(str(output))
+    if fmt is not None and named is not None and named is not fmt:
+        raise UsageError(f"-o {printable(str(output))}: a {output.suffix} file, but -f {fmt.value} writes "
+                         f"{fmt.written}; drop -f {fmt.value}, or name the file {fmt.extension}")
+    return fmt or named or OutputFormat.table
 
 
 def _sections(results: Any, view: "Command") -> "list[Section]":

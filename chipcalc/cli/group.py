@@ -83,7 +83,9 @@ app = typer.Typer(
     "Reads YAML scenario files (chips, levy rates, orders, migration and operating costs) and "
     "compares the outcomes. With no SCENARIO, commands use the built-in 2026 H200 scenario.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion: Typer's completion module is imported with Typer
+    # either way, so offering them costs two options built per run, not an import.
+    add_completion=True,
     rich_markup_mode=None,  # plain help: rich help imports markdown-it and costs 0.2 s a call
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -10,10 +10,12 @@ from ..errors import ExitCode, UsageError
 from ..fileio import temporary_files, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, quoted
+from ..values import counted
 from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
                      emit, error_boundary, load_all)
 
 if TYPE_CHECKING:
+    from ..loader import ScenarioLoader
     from ..scenario import Scenario
 
 app = typer.Typer()
@@ -61,7 +63,8 @@ def report(
                 sys.stderr.write("".join(f"{printable(line)}\n" for line in problems)
                                  + f"update them with: {command}\n")
                 raise typer.Exit(ExitCode.CHECK_FAILED)
-            sys.stderr.write(f"{len(files)} reports in {out} are up to date\n")
+            verb = "is" if len(files) == 1 else "are"
+            sys.stderr.write(f"{counted(len(files), 'report')} in {out} {verb} up to date\n")
             return
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -70,7 +73,7 @@ def report(
         _remove(leftovers)  # before the new index is written, which no longer lists the orphans
         for name, text in files.items():
             write_atomic(out / name, text)
-        sys.stderr.write(f"wrote {len(files)} reports to {out}\n")
+        sys.stderr.write(f"wrote {counted(len(files), 'report')} to {out}\n")
 
 
 def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
@@ -152,16 +155,20 @@ def diff(
 
     with error_boundary():
         limit = None if max_change is None else _max_change(max_change)
-        before, after = (evaluate(load_reference(argument, set_)) for argument in (old, new))
+        from ..loader import ScenarioLoader
+
+        files = ScenarioLoader()  # one for both: `diff - -` reads standard input once
+        before, after = (evaluate(load_reference(argument, set_, files)) for argument in (old, new))
         changes = diff_results(before, after, outcomes)
         emit(changes, format_, output, view=Command.DIFF)
         if fail_on_change and changes.changed:
-            sys.stderr.write(f"changed: {len(changes.inputs)} inputs, {len(changes.outcomes)} outcomes\n")
+            sys.stderr.write(f"changed: {counted(len(changes.inputs), 'input')}, "
+                             f"{counted(len(changes.outcomes), 'outcome')}\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
         if limit is not None:
             breaking = [c for c in changes.outcomes if c.exceeds(limit)]
             if breaking:
-                sys.stderr.write(f"{len(breaking)} outcome{'s' if len(breaking) > 1 else ''} moved more than "
+                sys.stderr.write(f"{counted(len(breaking), 'outcome')} moved more than "
                                  f"{max_change}:\n")
                 sys.stderr.write("".join(f"  {c.where}: {c.field} {show_outcome(c.old, c.field)} -> "
                                          f"{show_outcome(c.new, c.field)}\n" for c in breaking))
@@ -186,20 +193,22 @@ def _max_change(text: str) -> float:
     return limit
 
 
-def load_reference(argument: str, sets: list[str] | None) -> "Scenario":
-    """A scenario from a file, or from `REV:PATH` at a git revision."""
+def load_reference(argument: str, sets: list[str] | None, files: "ScenarioLoader") -> "Scenario":
+    """A scenario from a file (or `-`, standard input) read by `files`, or from `REV:PATH` at a git
+    revision."""
     from ..loader.git import GitSource, split_revision
     from ..loader import ScenarioLoader
 
     at_revision = split_revision(argument)
     if at_revision is None:
-        return ScenarioLoader().load(argument, sets or ())
+        return files.load(argument, sets or ())
     source = GitSource.open(at_revision[0])
     return ScenarioLoader(source).load(source.path(at_revision[1]), sets or ())
 
 
 @command(app)
 def explain(
+    context: typer.Context,
     scenario: ScenarioArg = None,
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="A field of the compare JSON: tco_usd, "
                                           "buyer_price_usd, breakeven.levy_rate, ...")] = "tco_usd",
@@ -215,7 +224,8 @@ def explain(
 
     Every input is traced to the file and line that set it (or an inherited parent, `--set`, or a
     default) with its `source:`. METRIC is a field of the compare JSON; per-order fields (spend_usd,
-    levy_usd, ...) are explained for the order unless --chip names an option.
+    levy_usd, ...) are explained for the order unless --chip names an option. With METRIC alone
+    (`chipcalc explain vs_order`), the built-in scenario's.
 
     Examples:
 
@@ -229,6 +239,25 @@ def explain(
     from ..documents import Analysis, Command
 
     with error_boundary():
+        # by name: Typer 0.28 brings a click of its own, whose enum is not click's
+        given = getattr(context.get_parameter_source("metric"), "name", None) != "DEFAULT"
+        scenario, metric = _scenario_and_metric(scenario, metric if given else None)
         (result,) = load_all([scenario] if scenario else None, set_)
         explanation = Analysis(explain_metric(result, metric, order, chip), result.scenario)
         emit(explanation, format_, output, view=Command.EXPLAIN)
+
+
+def _scenario_and_metric(scenario: str | None, metric: str | None) -> tuple[str | None, str]:
+    """SCENARIO and METRIC as `explain` reads them: a first argument that names no file but a metric is
+    the metric, of the built-in scenario (as `compare` with no file compares the built-in one)."""
+    import os
+
+    from ..analysis.explain import METRICS
+    from ..loader.sources import STDIN
+
+    if scenario is None or scenario == STDIN or scenario not in METRICS or os.path.exists(scenario):
+        return scenario, metric or "tco_usd"
+    if metric is None:
+        return None, scenario
+    raise UsageError(f"{printable(scenario)} is a metric, not a scenario file: the file comes first, "
+                     f"e.g. chipcalc explain {printable(metric)} {printable(scenario)}")

@@ -8,8 +8,10 @@ import typer
 from ..errors import ExitCode, Problem, ScenarioError, UsageError
 from ..fileio import write_atomic
 from ..render import OutputFormat
+from ..safe import printable
+from ..values import counted
 from .common import (FormatOption, OutputOption, ScenarioArgs, SetOption, command, emit, error_boundary,
-                     load_all)
+                     load_all, output_format)
 
 app = typer.Typer()
 
@@ -145,15 +147,16 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         loader = ScenarioLoader()
         checked: list[tuple[str, list[Problem]]] = []
         for path in scenarios or [None]:
+            shown = loader.source.label(path) if path else "(built-in)"
             try:
                 loader.load(path, set_ or ())
-                checked.append((path or "(built-in)", []))
+                checked.append((shown, []))
             except ScenarioError as error:
                 if error.unreadable:
                     raise
-                checked.append((path or "(built-in)", error.problems))
+                checked.append((shown, error.problems))
         invalid = [file for file, problems in checked if problems]
-        fmt = format_ or (OutputFormat.from_path(str(output)) if output else OutputFormat.table)
+        fmt = output_format(format_, output)
         if fmt is OutputFormat.table and output is None:
             sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
         else:
@@ -161,9 +164,9 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
                  view=Command.VALIDATE)
         count = len(checked)
         if invalid:
-            sys.stderr.write(f"{len(invalid)} of {count} scenario{'s' if count > 1 else ''} invalid\n")
+            sys.stderr.write(f"{len(invalid)} of {counted(count, 'scenario')} invalid\n")
             raise typer.Exit(ExitCode.CHECK_FAILED)
-        sys.stderr.write(f"{count} scenario{'s' if count > 1 else ''} valid\n")
+        sys.stderr.write(f"{counted(count, 'scenario')} valid\n")
 
 @command(app)
 def schema(output: OutputOption = None) -> None:
@@ -182,6 +185,9 @@ def schema(output: OutputOption = None) -> None:
     from ..schema import scenario_schema
 
     with error_boundary():
+        if output is not None and OutputFormat.named_by(str(output)) not in (None, OutputFormat.json):
+            raise UsageError(f"-o {printable(str(output))}: a {output.suffix} file, but the schema is JSON; "
+                             "name the file .json")
         text = render_json(scenario_schema())
         if output is None:
             sys.stdout.write(text)

@@ -99,8 +99,9 @@ def sweep(
         "--vary", metavar="PATH=START:STOP:STEP", show_default=False,
         help="An input and its values, written as in a file: chips.h200.levy_rate=0%:50%:5%. Once or twice.")]
     = None,
-    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON (tco_usd, "
-                                        "vs_order, usd_per_effective_pflops, ...) or cheapest.")] = "tco_usd",
+    metric: Annotated[str, typer.Option("--metric", help="Any number of an option in the compare JSON "
+                                        "(tco_usd, vs_order, buyer_price_usd, tflops_per_kusd, ...) or "
+                                        "cheapest.")] = "tco_usd",
     order: OrderOption = None,
     plot: PlotOption = None,
     set_: SetOption = None,
@@ -156,7 +157,8 @@ def sensitivity(
         "--swing-points", metavar="N", show_default=False,
         help="Move each rate without a range by N percentage points instead (10: ±0.10), clamped to its "
              "valid range; other inputs still move by --swing.")] = None,
-    metric: Annotated[str, typer.Option("--metric", help="An option field of the compare JSON.")] = "vs_order",
+    metric: Annotated[str, typer.Option("--metric", help="Any number of an option in the compare JSON "
+                                        "(tco_usd, buyer_price_usd, ...).")] = "vs_order",
     option: ChipOption = None,
     order: OrderOption = None,
     plot: PlotOption = None,
@@ -203,7 +205,8 @@ def sensitivity(
 @command(app)
 def simulate(
     scenario: ScenarioArg = None,
-    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="How many samples.")] = 10_000,
+    samples: Annotated[str, typer.Option("--samples", "-n", metavar="N",
+                                         help="How many samples: 10000, 10k, 1M.")] = "10k",
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="The random seed: the same seed gives the "
                                       "same output.")] = 0,
     plot: PlotOption = None,
@@ -227,12 +230,17 @@ def simulate(
     from ..analysis.simulate import simulate as run_simulation
     from ..documents import Analysis, Command
     from ..render.plots import plot_simulation
+    from ..values import parse_count
 
     with error_boundary():
+        try:
+            count = parse_count(samples)
+        except ValueError as error:
+            raise UsageError(f"--samples {error}") from None
         check_plot(plot)
         loaded = load_one(scenario, set_)
-        with progress_bar(samples) as advance:
-            result = run_simulation(loaded, samples, seed, progress=advance)
+        with progress_bar(count) as advance:
+            result = run_simulation(loaded, count, seed, progress=advance)
         draw(plot, lambda fmt: plot_simulation(result, fmt))
         emit(Analysis(result, loaded), format_, output, view=Command.SIMULATION)
 

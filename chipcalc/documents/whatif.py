@@ -229,6 +229,8 @@ def simulation_document(run: Analysis[Simulation]) -> Document:
     simulation, scenario = run.result, run.scenario
     return {"schema_version": SCHEMA_VERSION, "scenario": scenario.name, "file": scenario.file,
             "samples": simulation.samples, "seed": simulation.seed, "inputs": list(simulation.inputs),
+            "clamped": dict(zip(simulation.inputs, simulation.clamped)),
+            "redrawn": dict(zip(simulation.inputs, simulation.redrawn)),
             "orders": [{"name": o.name, "chip": o.chip, "levy_usd": _stats(o.levy_usd),
                         "options": [{"chip": x.chip, "tco_usd": _stats(x.tco_usd),
                                      "usd_per_effective_pflops": _stats(x.usd_per_effective_pflops),

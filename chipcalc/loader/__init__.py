@@ -28,7 +28,7 @@ from .crosschecks import (check_chips, check_mix, check_name, check_orders, chec
                           check_unique_names)
 from .marks import MDict, parse_yaml
 from .overrides import apply_sets
-from .sources import FileSource, Source, Trees, check_root
+from .sources import FileSource, Source, Trees, check_root, stem
 from .validate import Problems, Validator
 
 __all__ = ["ScenarioLoader", "build_scenario", "check_report_names", "check_unique_names", "load_scenario",
@@ -51,12 +51,12 @@ class ScenarioLoader:
         """Load, merge, override and validate one scenario (the built-in one when `ref` is None)."""
         if ref is None:
             tree = check_root(parse_yaml(BUILTIN.read_text(encoding="utf-8"), DEFAULT_LABEL), DEFAULT_LABEL)
-            label, stem = DEFAULT_LABEL, DEFAULT_NAME
+            label, name = DEFAULT_LABEL, DEFAULT_NAME
         else:
             ref = os.fspath(ref)
-            label, stem = self.source.label(ref), Path(ref).stem
+            label, name = self.source.label(ref), stem(ref)
             tree = self._trees.resolve(ref)
-        return build_scenario(apply_sets(tree, sets), label, stem)
+        return build_scenario(apply_sets(tree, sets), label, name)
 
 
 def build_scenario(tree: MDict, label: str, stem: str) -> Scenario:

@@ -46,6 +46,8 @@ class Converter:
         fx = assumptions.get("fx") if isinstance(assumptions, dict) else None
         rates: dict[str, float | None] = {}
         for code, raw in (fx.items() if isinstance(fx, dict) else ()):
+            if raw is None:  # no rate, as if not written
+                continue
             try:  # a rate written as a range converts at its point value, as everything else does
                 rate: float | None = _point(raw, parse_number)
             except (ValueError, KeyError, TypeError):
@@ -116,7 +118,7 @@ def share_or_money(raw: Tree) -> Kind:
     """MONEY when a value (or each end of a range) is written with a currency (`$20k`, `150k CNY`),
     else RATE; a range mixing the two is a ValueError."""
     if isinstance(raw, dict):
-        ends = [raw[key] for key in ("low", "mode", "high") if key in raw]
+        ends = [raw[key] for key in ("low", "mode", "high") if raw.get(key) is not None]
     elif isinstance(raw, str):
         ends = list(split_range(raw) or (raw,))
     else:
@@ -128,11 +130,13 @@ def share_or_money(raw: Tree) -> Kind:
 
 
 def uncertain_range(raw: Mapping[str, Tree], parse: Parse) -> Uncertain:
-    """The range a mapping `{low, high, mode?, dist?}` writes, its ends read by `parse`."""
+    """The range a mapping `{low, high, mode?, dist?}` writes, its ends read by `parse`; an empty key
+    (`mode:`) is one not written."""
     unknown = [key for key in raw if key not in ("low", "high", "mode", "dist")]
     if unknown:
         raise ValueError(f"unknown key '{unknown[0]}' in a range; a range has low, high, "
                          "and optionally mode and dist")
+    raw = {key: value for key, value in raw.items() if value is not None}
     missing = [key for key in ("low", "high") if key not in raw]
     if missing:
         raise ValueError(f"a range needs {' and '.join(missing)}, e.g. {{low: 28k, high: 36k}}")
@@ -161,7 +165,9 @@ def check_uncertain(uncertain: Uncertain) -> None:
 def _point(raw: Tree, parse: Parse) -> float:
     """The value a plain number or an uncertain range stands for outside `simulate`."""
     if isinstance(raw, dict):
-        return parse(raw["mode"]) if "mode" in raw else (parse(raw["low"]) + parse(raw["high"])) / 2
+        if raw.get("mode") is not None:
+            return parse(raw["mode"])
+        return (parse(raw["low"]) + parse(raw["high"])) / 2
     if isinstance(raw, str) and (ends := split_range(raw)):
         return (parse(ends[0]) + parse(ends[1])) / 2
     return parse(raw)

@@ -16,7 +16,7 @@ from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
 from ..scenario import Assumptions, Chip, Mix, Order, Platform, Scenario, Workload
 from ..spec import Mark
-from ..values import human_rate
+from ..values import counted, human_rate
 from .marks import MDict, mdict
 from .validate import Problems
 
@@ -62,7 +62,8 @@ def check_orders(orders: tuple[Order | None, ...], chips: Mapping[str, Chip], tr
     nodes = tree.get("orders") if isinstance(tree.get("orders"), list) else []
     seen: dict[str, int] = {}
     named = []
-    written = tree.get("chips") if isinstance(tree.get("chips"), dict) else {}
+    written = {key for key, chip in tree["chips"].items() if chip is not None} \
+        if isinstance(tree.get("chips"), dict) else set()  # an empty entry is no chip
     for index, order in enumerate(orders):
         if order is None:
             continue
@@ -73,14 +74,14 @@ def check_orders(orders: tuple[Order | None, ...], chips: Mapping[str, Chip], tr
             problems.add(node.marks.get("chip", node.mark), f"{path}.chip",
                          f"no chip {quoted(order.chip)} in this scenario" + (did_you_mean(order.chip, chips)
                          or f"; chips: {', '.join(chips)}"))
-        given = [key for key in Order.EXACTLY_ONE_OF if key in node]
+        given = [key for key in Order.EXACTLY_ONE_OF if node.get(key) is not None]  # `budget: ~` gives none
         if len(given) > 1:
             problems.add(node.marks[given[-1]], path, f"give {' or '.join(given)}, not both")
         elif not given:
-            problems.add(node.mark, path, f"missing {' or '.join(Order.EXACTLY_ONE_OF)}: give one, "
-                         "e.g. units: 400k")
-        elif node[given[0]] is None:  # `budget: ~` or `units:` gives neither
-            problems.add(node.marks[given[0]], f"{path}.{given[0]}", "must be a number (got nothing)")
+            empty = [key for key in Order.EXACTLY_ONE_OF if key in node]
+            said = f" ({' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty)" if empty else ""
+            problems.add(node.marks[empty[0]] if empty else node.mark, path,
+                         f"missing {' or '.join(Order.EXACTLY_ONE_OF)}{said}: give one, e.g. units: 400k")
         name = order.name or f"order-{index + 1}"
         if name in seen:
             problems.add(node.marks.get("name", node.mark), f"{path}.name",
@@ -124,7 +125,8 @@ def check_size(chips: int, orders: int, tree: MDict, problems: Problems) -> None
     """Refuse a scenario whose chips times orders exceed MAX_OPTIONS, at its `orders:` line."""
     if chips * orders > MAX_OPTIONS:
         problems.add(tree.marks.get("orders", tree.mark), "orders",
-                     f"{chips:,} chips times {orders:,} orders make {chips * orders:,} options to cost, "
+                     f"{counted(chips, 'chip')} times {counted(orders, 'order')} make "
+                     f"{chips * orders:,} options to cost, "
                      f"more than {MAX_OPTIONS:,}: split the scenario into several files")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ..errors import ScenarioError, UsageError
 from ..paths import parse_path, step, walk
+from ..safe import printable
 from ..scenario import Scenario
 from ..spec import Kind, Mark, Spec
 from .convert import CURRENCY
@@ -86,8 +87,8 @@ def _step(section: type | Spec | None, token: str | int, node: Tree) -> type | S
     exists = True
     if isinstance(section, Spec):
         match section.kind:
-            case Kind.RECORDS:  # entries the file has (a --set cannot add a chip)
-                exists = isinstance(node, dict) and token in node
+            case Kind.RECORDS:  # entries the file has (a --set cannot add a chip; `h20:` is none)
+                exists = isinstance(node, dict) and node.get(token) is not None
             case Kind.LIST:
                 exists = isinstance(node, list) and token < len(node)
             case Kind.NUMBERS:
@@ -103,7 +104,8 @@ def _unknown_path(path: str, tree: MDict) -> str:
     candidates = [path for path, _, _ in walk(Scenario, tree, _key)]
     near = difflib.get_close_matches(path, candidates, n=3, cutoff=0.5)
     hint = f"; nearest valid paths: {', '.join(near)}" if near else ""
-    return f"--set {path}: no such path in a scenario{hint}"
+    # Named: a --set applies to every scenario given, and may fit some of them only
+    return f"--set {path}: no such path in {printable(tree.mark.file)}{hint}"
 
 
 def _key(node: Tree, key: str, _attr: str) -> Tree:

@@ -8,9 +8,11 @@ overrides its parent.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -53,8 +55,16 @@ def read_text(path: Path, label: str) -> str:
     return decode(data, label)
 
 
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+"""UTF-32's marks first: its little-endian one begins with UTF-16's."""
+
+
 def decode(data: bytes, label: str) -> str:
     """The text of a file's bytes: UTF-8 (a byte-order mark allowed), or a ScenarioError at the bad byte."""
+    encoding = other_unicode(data)
+    if encoding:  # Windows editors save "Unicode" as UTF-16: its NUL bytes are no sign of a binary file
+        raise ScenarioError([Problem(label, "", f"is {encoding} text: save the file as UTF-8")])
     if b"\0" in data:
         raise ScenarioError([Problem(label, "", "is a binary file, not a YAML scenario")])
     try:
@@ -65,6 +75,20 @@ def decode(data: bytes, label: str) -> str:
         raise ScenarioError(
             [Problem(f"{label}:{line}:{column}", "", "is not UTF-8 text: save the file as UTF-8")]
         ) from None
+
+
+def other_unicode(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when `data` is text in one of them, by its byte-order mark or, for UTF-16
+    without one, by the NUL byte beside each ASCII character (YAML is mostly ASCII); else None."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding
+    head = data[:256]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        even, odd = head[0::2], head[1::2]  # the high bytes of big-endian, of little-endian
+        if (even.count(0) == len(even) and 0 not in odd) or (odd.count(0) == len(odd) and 0 not in even):
+            return "UTF-16"
+    return None
 
 
 class Source(Protocol):
@@ -130,31 +154,65 @@ def _work_tree(directory: str) -> str | None:
     return None
 
 
+STDIN = "-"
+"""The ref of the scenario on standard input (`git show REV:f | chipcalc compare -`)."""
+STDIN_LABEL = "<stdin>"
+STDIN_STEM = "stdin"
+"""The name of a scenario read from standard input that gives no `name:`."""
+
+
+def read_stdin() -> str:
+    """The text of the scenario on standard input, with a file's limits and checks."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise ScenarioError([Problem(STDIN_LABEL, "", "cannot be read (standard input is closed)")],
+                            unreadable=True)
+    if sys.stdin.isatty():  # a terminal waits for typing: say what it waits for
+        sys.stderr.write("reading a scenario from standard input (end it with Ctrl-D)\n")
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise ScenarioError([Problem(STDIN_LABEL, "", f"is more than {limit} MiB; a scenario file may be at "
+                                     f"most {limit} MiB")])
+    return decode(data, STDIN_LABEL)
+
+
+def stem(ref: str) -> str:
+    """The name a scenario gets from its file when it gives no `name:`."""
+    return STDIN_STEM if ref == STDIN else Path(ref).stem
+
+
 class FileSource:
     """Scenario files on disk, named by their paths as the user wrote them, or relative to
-    `named_from` (a diff driver names a copy in a temporary folder by its name alone)."""
+    `named_from` (a diff driver names a copy in a temporary folder by its name alone), and standard
+    input (`-`), whose `extends` is resolved from the current directory, as a file there would be."""
 
     def __init__(self, named_from: str | None = None) -> None:
         self.named_from = named_from
 
     def read(self, ref: str) -> str:
+        if ref == STDIN:
+            return read_stdin()
         note_input(ref)  # -o may not replace it
         return read_text(Path(ref), ref)
 
     def refusal(self, ref: str, parent: str) -> str | None:
-        return parent_refusal(ref, parent)
+        return parent_refusal(os.path.join(os.getcwd(), "stdin") if ref == STDIN else ref, parent)
 
     def exists(self, ref: str) -> bool:
-        return os.path.exists(ref)
+        return ref == STDIN or os.path.exists(ref)
 
     def key(self, ref: str) -> str:
-        return os.path.realpath(ref)
+        return STDIN_LABEL if ref == STDIN else os.path.realpath(ref)
 
     def label(self, ref: str) -> str:
+        if ref == STDIN:
+            return STDIN_LABEL
         return ref if self.named_from is None else os.path.relpath(ref, self.named_from)
 
     def parent(self, ref: str, extends: str) -> str:
-        return os.path.normpath(os.path.join(os.path.dirname(ref), extends))
+        folder = "" if ref == STDIN else os.path.dirname(ref)
+        return os.path.normpath(os.path.join(folder, extends))
 
 
 def check_root(tree: Tree, label: str) -> MDict:
@@ -202,6 +260,8 @@ class Trees:
             raise ScenarioError([Problem(where, "extends", printable(f"extends in a cycle: {names}"))])
         if not self.source.exists(parent):
             missing = f"parent scenario {self.source.label(parent)} does not exist"
+            if ref == STDIN:
+                missing += f" (the {STDIN_LABEL} scenario's extends is read from the current directory)"
             raise ScenarioError([Problem(where, "extends", printable(missing))])
         refused = self.source.refusal(ref, parent)
         if refused:

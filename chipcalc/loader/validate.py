@@ -110,8 +110,9 @@ class Validator:
         return None if values is None else spec.item(**values)
 
     def records(self, spec: Spec, raw: Tree, path: str, mark: Mark) -> dict[str, object]:
-        """A mapping of records by key (chips, platforms), each record given its key."""
-        if not isinstance(raw, dict) or not raw:
+        """A mapping of records by key (chips, platforms), each record given its key; an empty entry
+        (`h20:`) is no entry, as an empty value is no value."""
+        if not isinstance(raw, dict) or all(node is None for node in raw.values()):
             self.problems.add(mark, path, f"must be a mapping of {spec.key} by key (got {describe(raw)})"
                               if not isinstance(raw, dict) else "must list at least one entry")
             return {}
@@ -120,6 +121,8 @@ class Validator:
             sub = join(path, key)
             if not _KEY.match(key):
                 self.problems.add(raw.marks[key], sub, "a key may use only letters, digits, '_' and '-'")
+                continue
+            if node is None:
                 continue
             self.origins[sub] = raw.marks[key]
             values = self.record(spec.item, node, sub, raw.marks[key], key=key)
@@ -169,6 +172,8 @@ class Validator:
         result = {}
         for name, value in raw.items():
             sub = join(path, name)
+            if value is None and (name in spec.choices or not spec.choices and CURRENCY.match(name)):
+                continue  # an empty entry is no entry: `fp8:` gives no fp8 figure
             if spec.choices and name not in spec.choices:
                 self.problems.add(raw.marks[name], sub, f"unknown {spec.names}" + (
                     did_you_mean(name, spec.choices) or f"; one of {', '.join(spec.choices)}"))

@@ -156,7 +156,8 @@ def order_figures(order: Order, figures: Mapping[str, ChipFigures], workload: Wo
 
 def option_figures(demand: Figure, fig: ChipFigures, own_tco: Figure,
                    flops_per_token: Any = None) -> dict[str, Any]:
-    """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option)."""
+    """One chip as a way to meet `demand` (MODEL.md, per order: every chip as an option): every
+    figure field of `Option`, by name, its chip's own figures (price, compute per unit) included."""
     units = demand / fig.effective_tflops_per_unit
     total = tco(demand, fig)
     pflops = demand / 1000
@@ -165,6 +166,8 @@ def option_figures(demand: Figure, fig: ChipFigures, own_tco: Figure,
     factor = fig.lifetime_factor
     return {
         "units": units,
+        "buyer_price_usd": fig.buyer_price_usd,
+        "levy_per_unit_usd": fig.levy_per_unit_usd,
         "capex_usd": units * fig.hardware_cost_usd,
         "levy_usd": units * fig.levy_per_unit_usd,
         "energy_usd": units * fig.energy_per_unit_usd,
@@ -173,6 +176,9 @@ def option_figures(demand: Figure, fig: ChipFigures, own_tco: Figure,
         "operations_usd": units * (factor * fig.operations_per_year_usd),
         "migration_usd": fig.migration_usd,
         "tco_usd": total,
+        "attainable_tflops_per_unit": fig.attainable_tflops,
+        "effective_tflops_per_unit": fig.effective_tflops_per_unit,
+        "tflops_per_kusd": fig.tflops_per_kusd,
         "usd_per_effective_pflops": total / pflops,
         # levelised: over the discounted hours of the life, as a levelised cost of electricity is
         "usd_per_effective_pflops_hour": total / (pflops * HOURS_PER_YEAR * factor),
@@ -195,11 +201,6 @@ def _order_result(order: Order, figures: Mapping[str, ChipFigures], scenario: Sc
         options.append(Option(
             chip=key,
             is_order_chip=is_own,
-            buyer_price_usd=fig.buyer_price_usd,
-            levy_per_unit_usd=fig.levy_per_unit_usd,
-            attainable_tflops_per_unit=fig.attainable_tflops,
-            effective_tflops_per_unit=fig.effective_tflops_per_unit,
-            tflops_per_kusd=fig.tflops_per_kusd,
             breakeven=None if is_own else breakevens(
                 Switch(values["demand_tflops"], own, values["units"], own_tco, fig, fields["units"],
                        fields["tco_usd"]), scenario.assumptions),

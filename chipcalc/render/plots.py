@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError
 from ..kinds import Display, input_kind, kind_of
-from ..values import human_money, human_number, human_rate
+from ..values import counted, human_money, human_number, human_rate
 from .sections.whatif import moved_by, moves_legend
 
 if TYPE_CHECKING:
@@ -328,7 +328,7 @@ def plot_simulation(simulation: Simulation, fmt: str) -> bytes:
         axes.set_ylim(0, 100)
         axes.set_xlabel("TCO (USD)")
         axes.set_ylabel("share of samples with a lower TCO")
-        axes.set_title(f"TCO of each option, order {order.name}: {simulation.samples:,} samples, "
+        axes.set_title(f"TCO of each option, order {order.name}: {counted(simulation.samples, 'sample')}, "
                        f"seed {simulation.seed} (P1 to P99)", fontsize=10)
         # under the axes: a legend inside would lie on the curves of some order
         axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.14), fontsize=8)

@@ -78,14 +78,14 @@ def test_set_unknown_path_lists_nearest_valid_paths(family, assignment, near):
         load_scenario("parent.yaml", [assignment])
     message = str(error.value)
     path = assignment.partition("=")[0]
-    assert message.startswith(f"--set {path}: no such path in a scenario; nearest valid paths: ")
+    assert message.startswith(f"--set {path}: no such path in parent.yaml; nearest valid paths: ")
     assert near in message.partition("nearest valid paths: ")[2].split(", ")
 
 
 def test_set_unknown_path_exact_message(family):
     with pytest.raises(UsageError) as error:
         load_scenario("parent.yaml", ["chips.h200.levy_rat=30%"])
-    assert str(error.value) == ("--set chips.h200.levy_rat: no such path in a scenario; nearest valid paths: "
+    assert str(error.value) == ("--set chips.h200.levy_rat: no such path in parent.yaml; nearest valid paths: "
                                 "chips.h200.levy_rate, chips.h200.levy_base, chips.h200.power_draw")
 
 
@@ -133,3 +133,10 @@ def test_step_refuses_what_the_format_does_not_have():
     assert step(Chip, "colour") is None
     assert step(step(Scenario, "orders")[1], "first") is None  # a list takes an index
     assert step(step(Scenario, "chips")[1], 0) is None  # a keyed mapping takes a key
+
+
+def test_set_with_nothing_after_the_equals_sign_removes_the_value(family):
+    # an empty value is a key not given: the parent's 25% goes, the default 0% applies
+    assert load_scenario("parent.yaml", ["chips.h200.levy_rate="]).chips["h200"].levy_rate == 0.0
+    order = load_scenario("parent.yaml", ["orders[1].budget=", "orders[1].units=5k"]).orders[1]
+    assert (order.units, order.budget_usd) == (5e3, None)

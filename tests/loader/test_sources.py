@@ -134,3 +134,81 @@ def test_not_utf8(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "s.yaml").write_bytes(b"chips:\n  h200:\n    source: caf\xe9\n")
     assert problems_of("s.yaml") == ["s.yaml:3:16: is not UTF-8 text: save the file as UTF-8"]
+
+
+@pytest.mark.parametrize(("encoding", "name"), [
+    ("utf-16", "UTF-16"),  # Python writes the byte-order mark of the machine's order
+    ("utf-16-be", "UTF-16"), ("utf-16-le", "UTF-16"),  # no mark: told by the NUL beside each letter
+    ("utf-32", "UTF-32"),
+])
+def test_utf16_and_utf32_are_named_not_called_binary(tmp_path, monkeypatch, encoding, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(MINIMAL.encode(encoding))
+    assert problems_of("s.yaml") == [f"s.yaml: is {name} text: save the file as UTF-8"]
+
+
+def test_utf32_big_endian_mark(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(("\ufeff" + MINIMAL).encode("utf-32-be"))
+    assert problems_of("s.yaml") == ["s.yaml: is UTF-32 text: save the file as UTF-8"]
+
+
+def test_nul_bytes_at_both_parities_are_binary(tmp_path, monkeypatch):
+    # every byte value once: NULs are not all in the even or all in the odd places, as in UTF-16
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_bytes(bytes(range(256)))
+    assert problems_of("s.yaml") == ["s.yaml: is a binary file, not a YAML scenario"]
+
+
+# standard input -----------------------------------------------------------------
+
+def stdin_of(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+
+    class Stdin(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr(sys, "stdin", Stdin(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_stdin_is_a_scenario_named_stdin(monkeypatch):
+    stdin_of(monkeypatch, MINIMAL.encode())
+    scenario = load_scenario("-")
+    assert (scenario.file, scenario.name) == ("<stdin>", "stdin")
+    assert scenario.chips["h200"].price_usd == 32000.0
+
+
+def test_stdin_problems_are_labelled_stdin(monkeypatch):
+    stdin_of(monkeypatch, b"chips: 5\n")
+    assert problems_of("-") == ["<stdin>:1:8: chips: must be a mapping of chips by key (got 5)"]
+
+
+def test_stdin_in_utf16_is_named(monkeypatch):
+    stdin_of(monkeypatch, MINIMAL.encode("utf-16"))
+    assert problems_of("-") == ["<stdin>: is UTF-16 text: save the file as UTF-8"]
+
+
+def test_stdin_extends_from_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "parent.yaml", MINIMAL)
+    stdin_of(monkeypatch, b"extends: parent.yaml\nchips:\n  h200: {price: 40k}\n")
+    assert load_scenario("-").chips["h200"].price_usd == 40000.0
+
+
+def test_stdin_extends_a_missing_parent_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stdin_of(monkeypatch, b"extends: scenarios/parent.yaml\n")
+    assert problems_of("-") == [
+        "<stdin>:1:10: extends: parent scenario scenarios/parent.yaml does not exist (the <stdin> "
+        "scenario's extends is read from the current directory)"]
+
+
+def test_stdin_extends_stays_inside_the_current_directory(tmp_path, monkeypatch):
+    (tmp_path / "inside").mkdir()
+    write(tmp_path, "parent.yaml", MINIMAL)
+    monkeypatch.chdir(tmp_path / "inside")
+    stdin_of(monkeypatch, b"extends: ../parent.yaml\n")
+    (problem,) = problems_of("-")
+    assert problem.startswith("<stdin>:1:10: extends: ../parent.yaml is outside ")

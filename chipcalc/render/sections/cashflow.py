@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from ...values import human_money, human_rate
+from ...values import counted, human_money, human_rate
 from ..layout import MONEY, NUMBER, TEXT, Column, Section, Table
 from .common import ORDER_MARK, scenario_section
 
@@ -19,7 +19,7 @@ PERIOD_NAMES = {1.0: "years", 0.25: "quarters", 1 / 12: "months"}
 
 def _periods(period_years: float) -> str:
     """What the periods are called: months, or (from the library, any length) periods of 0.5 years."""
-    return PERIOD_NAMES.get(period_years, f"periods of {years(period_years)} years")
+    return PERIOD_NAMES.get(period_years, f"periods of {counted(years(period_years), 'year')}")
 
 
 def cashflow_sections(flows: Sequence[CashFlows]) -> list[Section]:
@@ -67,7 +67,8 @@ def _overview(order: OrderFlows) -> Table:
             after = "from then on" if option.crossing.cheaper_after else "until then"
             table.notes.append(f"{option.chip} and {own.chip} have cost the same, "
                                f"{human_money(option.crossing.cumulative_usd)} each, at "
-                               f"{years(option.crossing.years)} years; {option.chip} is cheaper {after}.")
+                               f"{counted(years(option.crossing.years), 'year')}; "
+                               f"{option.chip} is cheaper {after}.")
     return table
 
 
@@ -78,7 +79,7 @@ def _payback(option: OptionFlows) -> str:
         return "-"
     if option.payback.value is None:
         return option.payback.reason or "-"
-    shown = f"{option.payback.pays} {years(option.payback.value)} years"
+    shown = f"{option.payback.pays} {counted(years(option.payback.value), 'year')}"
     return shown if option.crossing is not None else f"({shown})"
 
 

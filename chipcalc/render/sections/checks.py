@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ...documents import Analysis, FileCheck
 from ...documents.checks import where_from
 from ...kinds import Display, input_kind, kind_of
-from ...values import human_money, human_number, human_rate
+from ...values import counted, human_money, human_number, human_rate
 from ..layout import NUMBER, Column, Lines, Section, Table, show
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def validate_sections(checked: Sequence[FileCheck]) -> list[Section]:
             where, line, column = p.location
             table.rows.append([where, line, column, p.path or "-", p.message])
     valid = [c.file for c in checked if not c.problems]
-    lines = [f"{len(valid)} of {len(checked)} scenario files valid"]
+    lines = [f"{len(valid)} of {counted(len(checked), 'scenario file')} valid"]
     return [Section("Validation", lines, [table] if table.rows else [])]
 
 
@@ -60,8 +60,8 @@ def diff_sections(diff: Diff) -> list[Section]:
         table.rows = [[c.field, show_outcome(c.old, c.field), show_outcome(c.new, c.field), _change(c)]
                       for c in changes]
         tables.append(table)
-    return [Section(heading_text, [f"{len(diff.inputs)} inputs and {len(diff.outcomes)} outcomes changed"],
-                    tables)]
+    changed = f"{counted(len(diff.inputs), 'input')} and {counted(len(diff.outcomes), 'outcome')} changed"
+    return [Section(heading_text, [changed], tables)]
 
 
 def _where(c: InputChange, diff: Diff, files: dict[str, str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...kinds import kind_of
 from ...model import ScenarioResult
-from ...values import human_money, human_number, human_rate
+from ...values import counted, human_money, human_number, human_rate
 from ..layout import COUNT, NUMBER, Column, Section, Table
 from .common import SummaryRow, description, scenario_lines, scenario_section, summary_section
 from .compare import compare_tables, levy_summary
@@ -114,7 +114,7 @@ def _scenario_tables(result: ScenarioResult) -> list[Table]:
     a = scenario.assumptions
     assumptions = Table([Column("assumption"), Column("value", NUMBER)], title="Assumptions")
     assumptions.rows = [
-        ["precision", a.precision], ["lifetime", f"{a.lifetime_years:g} years"],
+        ["precision", a.precision], ["lifetime", counted(f"{a.lifetime_years:g}", "year")],
         ["electricity", f"{human_money(a.electricity_usd_per_kwh)}/kWh"], ["PUE", f"{a.pue:g}"],
         ["levy pass-through", human_rate(a.levy_pass_through)], ["incumbent platform", a.incumbent_platform],
         *([f"USD per {code}", f"{rate:g}"] for code, rate in a.fx.items()),

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from ...kinds import Display, input_kind
 from ...model import ScenarioResult
 from ...scenario import Scenario
-from ...values import Uncertain, human_money, human_number, human_rate
+from ...values import Uncertain, counted, human_money, human_number, human_rate
 from ..layout import MONEY, RATE, Column, Section, Table, show
 
 ORDER_MARK = "*"
@@ -29,7 +29,7 @@ def scenario_lines(scenario: Scenario, ranges: bool = True) -> list[str]:
     a = scenario.assumptions
     lines = [
         f"file: {scenario.file}",
-        f"assumptions: {a.precision}, {a.lifetime_years:g} years, levy pass-through "
+        f"assumptions: {a.precision}, {counted(f'{a.lifetime_years:g}', 'year')}, levy pass-through "
         f"{human_rate(a.levy_pass_through)}, incumbent platform {a.incumbent_platform}",
     ]
     if a.discount_rate:  # shown only when set, so that version 1's tables stay as they were

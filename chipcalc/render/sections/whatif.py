@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from ...documents import Analysis
 from ...kinds import Display, input_kind, kind_of
-from ...values import human_money, human_rate
+from ...paths import spec_at
+from ...values import counted, human_money, human_rate, human_share
 from ..layout import TEXT, Column, Section, Table, show
 from .common import ORDER_MARK, scenario_section
 
@@ -145,8 +146,9 @@ def tornado_sections(run: Analysis[Tornado]) -> list[Section]:
         table.rows.append([s.path, moved_by(s, tornado), s.metric_low, s.metric_high, s.width, bar])
     table.notes += _tornado_notes(run, moving[:TORNADO_ROWS], kind)
     if len(moving) > TORNADO_ROWS or len(moving) < len(tornado.swings):
-        table.notes.append(f"{len(moving)} of {len(tornado.swings)} inputs move it; the table shows the "
-                           f"widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
+        move = "moves" if len(moving) == 1 else "move"
+        table.notes.append(f"{len(moving)} of {counted(len(tornado.swings), 'input')} {move} it; the table "
+                           f"shows the widest {min(len(moving), TORNADO_ROWS)} (-f json or csv for all)")
     if tornado.not_moved:
         table.notes.append(_not_moved_note(tornado))
     return [scenario_section(run.scenario, [table])]
@@ -201,11 +203,26 @@ def _not_moved_note(tornado: Tornado) -> str:
             f"{how}): {paths}")
 
 
+def _kept_inside(simulation: Simulation) -> list[str]:
+    """What share of each input's draws fell outside its valid range, and what became of them."""
+    lines = []
+    for path, clamped, redrawn in zip(simulation.inputs, simulation.clamped, simulation.redrawn):
+        bounds = spec_at(path).bounds_text()
+        if clamped:
+            lines.append(f"{path}: draws past a bound of its range ({bounds}), set to the bound: "
+                         f"{human_share(clamped)}")
+        if redrawn:
+            lines.append(f"{path}: draws past an open bound of its range ({bounds}), drawn again: "
+                         f"{human_share(redrawn)}")
+    return lines
+
+
 def simulation_sections(run: Analysis[Simulation]) -> list[Section]:
     simulation = run.result
     section = scenario_section(run.scenario, ranges=False)  # the ranges are sampled here, not collapsed
-    section.lines.append(f"{simulation.samples:,} samples, seed {simulation.seed}; uncertain inputs: "
-                         + ", ".join(simulation.inputs))
+    section.lines.append(f"{counted(simulation.samples, 'sample')}, seed {simulation.seed}; "
+                         "uncertain inputs: " + ", ".join(simulation.inputs))
+    section.lines += _kept_inside(simulation)
     tco = kind_of("tco_usd")
     for o in simulation.orders:
         # $/PFLOP/s, as in compare's table: the header abbreviates the unit, so its cells carry the $.

@@ -148,6 +148,8 @@ def is_money_text(value: object) -> bool:
 
 def split_range(value: str) -> tuple[str, str] | None:
     """The two ends of the shorthand `28k to 36k`, or None."""
+    if "to" not in value:  # most values: no need to split
+        return None
     parts = re.split(r"\s+to\s+", value.strip())
     return (parts[0], parts[1]) if len(parts) == 2 else None
 

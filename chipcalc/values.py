@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .safe import quoted
 
@@ -175,8 +176,13 @@ def describe(value: object) -> str:
 # Formatting, for tables and messages ------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def human_number(value: float, digits: int = 3) -> str:
-    """`1234567` -> `1.23M`: three significant figures with a k/M/B/T suffix."""
+    """`1234567` -> `1.23M`: three significant figures with a k/M/B/T suffix.
+
+    Remembered: a report shows the same few hundred numbers tens of thousands of times (its tables
+    repeat each option's figures), so each distinct value is formatted once.
+    """
     if value is None:
         return "-"
     rounded = float(f"{value:.{digits}g}")  # round first: 999.5 becomes 1.00k, not 1000

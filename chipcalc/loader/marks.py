@@ -55,6 +55,7 @@ def mdict(mark: Mark, like: MDict | None = None) -> MDict:
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_new_tuple = tuple.__new__
 _MERGING = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 """Key tags that `flatten_mapping` rewrites (`<<: *anchor`, `=`): a mapping without them needs none."""
 
@@ -95,7 +96,8 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return tag
 
     def mark(self, node: yaml.Node) -> Mark:
-        return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
+        start = node.start_mark
+        return _new_tuple(Mark, (self.label, start.line + 1, start.column + 1))  # Mark(...) without its frame
 
     def child(self, node: yaml.Node) -> tuple[Tree, int]:
         """A node's value, and how many values it holds."""
@@ -123,24 +125,23 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         self.walking.discard(id(node))
         return value, value.size
 
-    def bounded(self, size: int, node: yaml.Node) -> int:
-        if size > MAX_VALUES:
-            raise yaml.MarkedYAMLError(
-                problem=f"expands to more than {MAX_VALUES:,} values (through YAML aliases); "
-                "a scenario is far smaller", problem_mark=node.start_mark)
-        return size
+    def too_many(self, node: yaml.Node) -> yaml.MarkedYAMLError:
+        return yaml.MarkedYAMLError(problem=f"expands to more than {MAX_VALUES:,} values (through YAML "
+                                    "aliases); a scenario is far smaller", problem_mark=node.start_mark)
 
     def construct_marked_mapping(self, node: yaml.MappingNode) -> MDict:
         merging = any(key_node.tag in _MERGING for key_node, _ in node.value)
         explicit = {id(pair[0]) for pair in node.value} if merging else None
         if merging:  # YAML merge keys (<<: *anchor) come first; explicit keys override them
             self.flatten_mapping(node)
-        result = mdict(self.mark(node))
+        mark, child = self.mark, self.child
+        result = mdict(mark(node))
         result.duplicates = []
+        marks, key_marks = result.marks, result.key_marks
         written: set[str] = set()
         size = 1
         for key_node, value_node in node.value:
-            key, _ = self.child(key_node)
+            key, _ = child(key_node)
             if isinstance(key, (dict, list)):
                 raise yaml.MarkedYAMLError(problem="a key must be a plain word, not a mapping or list",
                                            problem_mark=key_node.start_mark)
@@ -148,13 +149,15 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             if explicit is None or id(key_node) in explicit:
                 if key in written:
-                    result.duplicates.append((key, self.mark(key_node), result.key_marks[key]))
+                    result.duplicates.append((key, mark(key_node), key_marks[key]))
                     self.duplicated = True
                 written.add(key)
-            result[key], child_size = self.child(value_node)
-            size = self.bounded(size + child_size, node)
-            result.marks[key] = self.mark(value_node)
-            result.key_marks[key] = self.mark(key_node)
+            result[key], child_size = child(value_node)
+            size += child_size
+            if size > MAX_VALUES:
+                raise self.too_many(node)
+            marks[key] = mark(value_node)
+            key_marks[key] = mark(key_node)
         result.size = size
         return result
 
@@ -163,7 +166,9 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         size = 1
         for child_node in node.value:
             value, child_size = self.child(child_node)
-            size = self.bounded(size + child_size, node)
+            size += child_size
+            if size > MAX_VALUES:
+                raise self.too_many(node)
             result.append(value)
         result.mark = self.mark(node)
         result.marks = [self.mark(child) for child in node.value]

@@ -65,11 +65,12 @@ after conversion to USD. Messages write them as 1e15 and 1e-9."""
 
 def checked_number(value: float, text: object) -> float:
     """`value`, or a ValueError (quoting `text`) when it is not finite or not of a size to compute with."""
-    if math.isnan(value) or math.isinf(value):
+    if not math.isfinite(value):
         raise ValueError(f"must be a finite number (got {text!r})")
-    if abs(value) > LARGEST:
+    magnitude = abs(value)
+    if magnitude > LARGEST:
         raise ValueError(f"is too large to compute with (got {text!r}); the largest is 1e15")
-    if value != 0 and abs(value) < SMALLEST:
+    if value != 0 and magnitude < SMALLEST:
         raise ValueError(f"is too small to compute with (got {text!r}); use 0 or at least 1e-9")
     return value
 

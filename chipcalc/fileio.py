@@ -34,9 +34,17 @@ def forget_inputs() -> None:
     _inputs.clear()
 
 
-def temporary_files(directory: Path, name: str) -> list[Path]:
-    """The temporary files a write of `directory/name` may have left, when it was killed."""
-    return sorted(directory.glob(f".{name}.*{TEMPORARY_SUFFIX}"))
+def temporary_files(directory: Path, names: Iterable[str]) -> list[Path]:
+    """The temporary files writes of `directory/NAME` for each of `names` may have left, when killed
+    (`.NAME.*.tmp`): the directory is listed once, however many names there are."""
+    prefixes = tuple(f".{name}." for name in names)
+    try:
+        entries = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    return sorted(directory / entry for entry in entries if entry.endswith(TEMPORARY_SUFFIX)
+                  and any(entry.startswith(prefix) and len(entry) >= len(prefix) + len(TEMPORARY_SUFFIX)
+                          for prefix in prefixes))
 
 
 def current_umask() -> int:

@@ -72,6 +72,11 @@ _MARKDOWN_CARE = re.compile(rf"[\\`*<|\]{_INVISIBLE_CLASS}]")
 """Any character `markdown_inline` may change: most cells (numbers, keys, names) have none."""
 
 
+def needs_markdown_care(text: str) -> bool:
+    """Whether `markdown_inline` would change anything in `text`."""
+    return _MARKDOWN_CARE.search(text) is not None
+
+
 def markdown_inline(text: str) -> str:
     """Text inside a Markdown heading, list item or table cell: one line (so no heading or list can
     start), and nothing that makes code, emphasis, raw HTML, a link or a cell border."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .safe import quoted
 
@@ -64,11 +65,12 @@ after conversion to USD. Messages write them as 1e15 and 1e-9."""
 
 def checked_number(value: float, text: object) -> float:
     """`value`, or a ValueError (quoting `text`) when it is not finite or not of a size to compute with."""
-    if math.isnan(value) or math.isinf(value):
+    if not math.isfinite(value):
         raise ValueError(f"must be a finite number (got {text!r})")
-    if abs(value) > LARGEST:
+    magnitude = abs(value)
+    if magnitude > LARGEST:
         raise ValueError(f"is too large to compute with (got {text!r}); the largest is 1e15")
-    if value != 0 and abs(value) < SMALLEST:
+    if value != 0 and magnitude < SMALLEST:
         raise ValueError(f"is too small to compute with (got {text!r}); use 0 or at least 1e-9")
     return value
 
@@ -160,6 +162,8 @@ def is_money_text(value: object) -> bool:
 
 def split_range(value: str) -> tuple[str, str] | None:
     """The two ends of the shorthand `28k to 36k`, or None."""
+    if "to" not in value:  # most values: no need to split
+        return None
     parts = re.split(r"\s+to\s+", value.strip())
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
@@ -185,8 +189,13 @@ def describe(value: object) -> str:
 # Formatting, for tables and messages ------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def human_number(value: float, digits: int = 3) -> str:
-    """`1234567` -> `1.23M`: three significant figures with a k/M/B/T suffix."""
+    """`1234567` -> `1.23M`: three significant figures with a k/M/B/T suffix.
+
+    Remembered: a report shows the same few hundred numbers tens of thousands of times (its tables
+    repeat each option's figures), so each distinct value is formatted once.
+    """
     if value is None:
         return "-"
     rounded = float(f"{value:.{digits}g}")  # round first: 999.5 becomes 1.00k, not 1000

@@ -103,7 +103,7 @@ def _leftovers(out: Path, files: dict[str, str], extension: str) -> list[tuple[P
              for name in listed if name not in files and (out / name).is_file()]
     if out.is_dir():  # what a killed write left: SIGKILL cannot be caught, so only a later run can find it
         found += [(path, "a temporary file left by an interrupted report")
-                  for path in sorted({p for name in files for p in temporary_files(out, name)})]
+                  for path in temporary_files(out, files)]
     return found
 
 

@@ -140,7 +140,6 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
       chipcalc validate scenarios/*.yaml -f json
     """
-    from ..documents import Command, FileCheck
     from ..loader import ScenarioLoader
 
     with error_boundary():
@@ -159,7 +158,9 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
         fmt = output_format(format_, output)
         if fmt is OutputFormat.table and output is None:
             sys.stdout.write("".join(f"{p}\n" for _, problems in checked for p in problems))
-        else:
+        else:  # the documents (and the model they import) only for a document
+            from ..documents import Command, FileCheck
+
             emit([FileCheck(file, tuple(problems)) for file, problems in checked], fmt, output,
                  view=Command.VALIDATE)
         count = len(checked)

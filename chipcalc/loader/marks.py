@@ -8,7 +8,7 @@ YAML.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import yaml
 
@@ -54,57 +54,110 @@ def mdict(mark: Mark, like: MDict | None = None) -> MDict:
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_new_tuple = tuple.__new__
+_MERGING = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+"""Key tags that `flatten_mapping` rewrites (`<<: *anchor`, `=`): a mapping without them needs none."""
 
 
 class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """PyYAML's safe loader (libyaml when present) that keeps marks, notes duplicate keys and
-    counts values as aliases expand them."""
+    counts values as aliases expand them.
+
+    libyaml composes the document into nodes, which `tree` walks into MDicts and MLists: text (most
+    keys and values) is taken as composed, and only other scalars go through PyYAML's constructors.
+    """
 
     label = "?"
     duplicated = False
     """Whether some mapping has a key twice: only then is the tree searched for them."""
 
+    def tree(self) -> Tree:
+        """The document's tree (None when it is empty)."""
+        node = self.get_single_node()
+        self.walked: dict[int, tuple[Tree, int]] = {}
+        """Each mapping and list by its node, built once however many aliases name it."""
+        self.walking: set[int] = set()
+        """The collections being built: an alias to one of them is a node that contains itself."""
+        return None if node is None else self.child(node)[0]
+
+    _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    """Each scalar text's implicit tag, as PyYAML's resolver found it: a batch of scenarios repeats
+    the same keys and values thousands of times."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:  # path resolvers depend on more
+            return super().resolve(kind, value, implicit)
+        tag = self._resolved.get((value, implicit))
+        if tag is None:
+            if len(self._resolved) > MAX_VALUES:  # a bound on what a long run remembers
+                self._resolved.clear()
+            tag = self._resolved[value, implicit] = super().resolve(kind, value, implicit)
+        return tag
+
     def mark(self, node: yaml.Node) -> Mark:
-        return Mark(self.label, node.start_mark.line + 1, node.start_mark.column + 1)
+        start = node.start_mark
+        return _new_tuple(Mark, (self.label, start.line + 1, start.column + 1))  # Mark(...) without its frame
 
     def child(self, node: yaml.Node) -> tuple[Tree, int]:
-        """A node's value, and how many values it holds. Text (most keys and values) needs no constructor."""
+        """A node's value, and how many values it holds."""
         if node.tag == _STR and isinstance(node, yaml.ScalarNode):
             return node.value, 1
-        value = self.construct_object(node, deep=True)
-        return value, getattr(value, "size", 1)
+        walked = self.walked.get(id(node))
+        if walked is not None:
+            return walked
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            walked = self.collection(node, self.construct_marked_mapping)
+        elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            walked = self.collection(node, self.construct_marked_sequence)
+        else:  # numbers, dates, booleans, null; any other tag, refused or reported by its constructor
+            value = self.construct_object(node, deep=True)
+            return value, getattr(value, "size", 1)
+        self.walked[id(node)] = walked
+        return walked
 
-    def bounded(self, size: int, node: yaml.Node) -> int:
-        if size > MAX_VALUES:
-            raise yaml.MarkedYAMLError(
-                problem=f"expands to more than {MAX_VALUES:,} values (through YAML aliases); "
-                "a scenario is far smaller", problem_mark=node.start_mark)
-        return size
+    def collection(self, node: yaml.Node, build: Callable[[yaml.Node], MDict | MList]) -> tuple[Tree, int]:
+        if id(node) in self.walking:  # PyYAML's own words for it
+            raise yaml.constructor.ConstructorError(None, None, "found unconstructable recursive node",
+                                                    node.start_mark)
+        self.walking.add(id(node))
+        value = build(node)
+        self.walking.discard(id(node))
+        return value, value.size
+
+    def too_many(self, node: yaml.Node) -> yaml.MarkedYAMLError:
+        return yaml.MarkedYAMLError(problem=f"expands to more than {MAX_VALUES:,} values (through YAML "
+                                    "aliases); a scenario is far smaller", problem_mark=node.start_mark)
 
     def construct_marked_mapping(self, node: yaml.MappingNode) -> MDict:
-        explicit = {id(pair[0]) for pair in node.value}
-        self.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first; explicit keys override them
-        result = mdict(self.mark(node))
+        merging = any(key_node.tag in _MERGING for key_node, _ in node.value)
+        explicit = {id(pair[0]) for pair in node.value} if merging else None
+        if merging:  # YAML merge keys (<<: *anchor) come first; explicit keys override them
+            self.flatten_mapping(node)
+        mark, child = self.mark, self.child
+        result = mdict(mark(node))
         result.duplicates = []
+        marks, key_marks = result.marks, result.key_marks
         written: set[str] = set()
         size = 1
         for key_node, value_node in node.value:
-            key, _ = self.child(key_node)
+            key, _ = child(key_node)
             if isinstance(key, (dict, list)):
                 raise yaml.MarkedYAMLError(problem="a key must be a plain word, not a mapping or list",
                                            problem_mark=key_node.start_mark)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
-            if id(key_node) in explicit:
+            if explicit is None or id(key_node) in explicit:
                 if key in written:
-                    result.duplicates.append((key, self.mark(key_node), result.key_marks[key]))
+                    result.duplicates.append((key, mark(key_node), key_marks[key]))
                     self.duplicated = True
                 written.add(key)
-            result[key], child_size = self.child(value_node)
-            size = self.bounded(size + child_size, node)
-            result.marks[key] = self.mark(value_node)
-            result.key_marks[key] = self.mark(key_node)
+            result[key], child_size = child(value_node)
+            size += child_size
+            if size > MAX_VALUES:
+                raise self.too_many(node)
+            marks[key] = mark(value_node)
+            key_marks[key] = mark(key_node)
         result.size = size
         return result
 
@@ -113,7 +166,9 @@ class _MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         size = 1
         for child_node in node.value:
             value, child_size = self.child(child_node)
-            size = self.bounded(size + child_size, node)
+            size += child_size
+            if size > MAX_VALUES:
+                raise self.too_many(node)
             result.append(value)
         result.mark = self.mark(node)
         result.marks = [self.mark(child) for child in node.value]
@@ -160,7 +215,7 @@ def parse_yaml(text: str, label: str) -> Tree:
     loader = _MarkingLoader(text)
     loader.label = label
     try:
-        tree = loader.get_single_data()
+        tree = loader.tree()
     except yaml.MarkedYAMLError as error:
         raise ScenarioError([_yaml_problem(error, text, label)]) from None
     except yaml.reader.ReaderError as error:  # no mark, and a position in bytes (libyaml) or characters

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..safe import markdown_fenced, markdown_inline
+from ..safe import markdown_fenced, markdown_inline, needs_markdown_care
 from .layout import Section, Table, cells
 
 
@@ -25,7 +25,11 @@ def _table(table: Table) -> str:
     lines.append("| " + " | ".join(markdown_inline(h) or " " for h in headers) + " |")
     lines.append("|" + "|".join("---:" if c.right_aligned else "---" for c in table.columns) + "|")
     for row in cells(table):
-        lines.append("| " + " | ".join(markdown_inline(cell.replace("\n", " ")) for cell in row) + " |")
+        if needs_markdown_care("".join(row).replace("\n", " ")):  # rare: one search a row, not one a cell
+            line = " | ".join(markdown_inline(cell.replace("\n", " ")) for cell in row)
+        else:
+            line = " | ".join(row).replace("\n", " ")
+        lines.append(f"| {line} |")
     if table.notes:
         lines.append("")
         lines.extend(f"{markdown_inline(note)}  " for note in table.notes)

@@ -53,12 +53,19 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
+def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> bool:
     """Write all of `content` (text as UTF-8, bytes, or text in pieces, so that a large output never
-    sits in memory whole) or nothing. An existing target keeps its permissions."""
+    sits in memory whole) or nothing. An existing target keeps its permissions; one that already
+    holds exactly `content` (str or bytes) is left alone, its modification time too, so a rerun of
+    `report` touches only the reports that changed (and make, rsync or a file watcher see just those).
+    True when the file was written."""
     import tempfile  # only commands that write files pay for it
 
     mode = _target_mode(path)
+    if isinstance(content, (str, bytes)):
+        content = content.encode("utf-8") if isinstance(content, str) else content
+        if _holds(path, content):
+            return False
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
@@ -71,6 +78,7 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
                 for piece in [content] if isinstance(content, (str, bytes)) else content:
                     file.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
             os.replace(temporary, path)
+        return True
     except BaseException as error:
         os.unlink(temporary)
         if isinstance(error, _Signalled):
@@ -78,6 +86,15 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise UsageError(f"cannot write {printable(str(path))}: {error.strerror or error}") from None
         raise
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether the file at `path` (a regular file or nothing: `_target_mode` saw to it) is `content`."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(content) + 1) == content
+    except OSError:
+        return False
 
 
 def _target_mode(path: Path) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,48 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
 def test_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot write"):
         write_atomic(tmp_path / "nowhere" / "a.txt", "x")
+
+
+def test_a_file_that_already_holds_the_content_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    write_atomic(path, "same\n")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    before = os.stat(path)
+    write_atomic(path, "same\n")
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, 1_000_000_000), "not rewritten"
+
+
+@pytest.mark.parametrize("old", ["same", "same\n\n", "SAME\n", ""])
+def test_a_file_that_differs_even_by_its_length_is_replaced(tmp_path: Path, old: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(old, encoding="utf-8")
+    write_atomic(path, "same\n")
+    assert path.read_text(encoding="utf-8") == "same\n"
+
+
+def test_report_rewrites_only_the_reports_that_changed(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chipcalc.cli import app
+
+    from .conftest import ROOT
+
+    scenarios = []
+    for name in ("h200-2026.yaml", "article-check.yaml"):
+        scenarios.append(tmp_path / name)
+        scenarios[-1].write_text((ROOT / "scenarios" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "r"
+
+    def report() -> None:
+        result = CliRunner().invoke(app, ["report", *map(str, scenarios), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+
+    report()
+    for path in out.iterdir():
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    edited = re.sub(r"(?m)^title: .*$", "title: Edited", scenarios[0].read_text(encoding="utf-8"), count=1)
+    scenarios[0].write_text(edited, encoding="utf-8")
+    report()
+    touched = {path.name for path in out.iterdir() if path.stat().st_mtime_ns != 1_000_000_000}
+    assert touched == {"h200-2026.md", "index.md"}

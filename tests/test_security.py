@@ -622,6 +622,7 @@ def test_report_check_names_the_file_a_killed_report_left(tmp_path: Path) -> Non
     """SIGKILL cannot be caught: the temporary file stays, and `report --check` must say so (exit 1)."""
     write(tmp_path, "a.yaml", BASE)
     assert run("report", str(tmp_path / "a.yaml"), "--out", str(tmp_path / "out")).exit_code == 0
+    write(tmp_path, "a.yaml", BASE.replace("title: Base", "title: Base, edited"))  # a report to rewrite
     result = interrupted("SIGKILL", "report", "a.yaml", "--out", "out", cwd=tmp_path)
     assert result.returncode == -signal.SIGKILL
     stale = [p.name for p in (tmp_path / "out").iterdir() if p.name not in ("base.md", "index.md")]

@@ -11,10 +11,13 @@ exact units and, from its duals, what each binding limit costs the buyer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import ScenarioResult
 from ..scenario import Mix
-from .mix_lp import Binding, Problem, Solution, build_problem, choose_platforms, largest_demand, solve_fixed
+
+if TYPE_CHECKING:  # the solver loads when a mix is solved: `compare` and `mix_applies` need none of it
+    from .mix_lp import Binding, Problem, Solution
 
 PER = {"supply": "unit", "power": "MW", "capex": "usd", "min_share": "percentage_point",
        "max_share": "percentage_point"}
@@ -104,6 +107,8 @@ def optimal_mix(result: ScenarioResult, order_index: int, limits: Mix) -> MixRes
 
     Example: `optimal_mix(compare(scenario), 0, Mix(power_limit_mw=900, capex_limit_usd=None, rules=()))`.
     """
+    from .mix_lp import build_problem, choose_platforms, largest_demand, solve_fixed
+
     order = result.orders[order_index]
     problem = build_problem(result.scenario, result.chips, order.demand_tflops, limits)
     candidates = [solve_fixed(problem, platforms) for platforms in choose_platforms(problem)]

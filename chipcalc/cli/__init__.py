@@ -15,6 +15,7 @@ Importing this package imports no Typer: `main` answers `chipcalc --version` bef
 """
 
 import gc
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,10 @@ def main() -> None:
     # object about once (50 ms), and freezing what the imports built keeps Typer's and click's
     # objects out of every scan. Reference cycles are still collected, only less often.
     gc.set_threshold(50_000, 20, 100)
+    # chipcalc's arrays are elementwise (sweeps, simulations) or tiny (a mix's few rows), never a
+    # BLAS product worth a second core, yet importing numpy starts OpenBLAS's thread pool, which
+    # costs 60-70 ms of CPU on two cores. One thread unless the user asks for more.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from .group import app
 
     gc.freeze()

@@ -71,9 +71,18 @@ def report(
         except OSError as error:
             raise UsageError(f"cannot create {out}: {error.strerror or error}") from None
         _remove(leftovers)  # before the new index is written, which no longer lists the orphans
-        for name, text in files.items():
-            write_atomic(out / name, text)
-        sys.stderr.write(f"wrote {counted(len(files), 'report')} to {out}\n")
+        written = sum(write_atomic(out / name, text) for name, text in files.items())
+        sys.stderr.write(_written(written, len(files) - written, out))
+
+
+def _written(written: int, unchanged: int, out: Path) -> str:
+    """What `report` says it did: the reports written, and those already up to date (left alone)."""
+    if not unchanged:
+        return f"wrote {counted(written, 'report')} to {out}\n"
+    were = "was" if unchanged == 1 else "were"
+    if not written:
+        return f"{counted(unchanged, 'report')} in {out} {were} already up to date\n"
+    return f"wrote {counted(written, 'report')} to {out}; {unchanged} {were} already up to date\n"
 
 
 def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..analysis.mix import fleet_mixes, mix_applies
 from ..model import ChipFigures, ScenarioResult
 from .base import SCHEMA_VERSION, Document, Row, View, scenarios_document
 from .compare import compare_document, totals_document
@@ -86,6 +85,8 @@ def levy_rows(results: Sequence[ScenarioResult]) -> list[Row]:
 def report_document(result: ScenarioResult) -> Document:
     """One scenario's JSON report: its comparison, description and chips, and each order's fleet mix
     as `mix` gives it where the Markdown report has that section (`null` otherwise)."""
+    from ..analysis.mix import fleet_mixes, mix_applies  # the mix loads with the reports that show it
+
     (chips,) = chips_document([result])["scenarios"]
     (compared,) = compare_document([result])["scenarios"]
     mixes = [mix_order_document(mix) for mix in fleet_mixes(result).mixes] if mix_applies(result) else None

@@ -3,11 +3,13 @@ outcomes `diff` compares."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from ..analysis.mix import FleetMixes, MixLimit, MixResult, fleet_mixes, mix_applies
 from ..model import ScenarioResult
 from .base import SCHEMA_VERSION, Document, Row, View, scenario_head
+
+if TYPE_CHECKING:  # the analysis loads when a mix is asked for, not with every command's documents
+    from ..analysis.mix import FleetMixes, MixLimit, MixResult
 
 CHIP_FIELDS = ("chip", "units", "share_of_demand", "capex_usd", "levy_usd", "tco_usd")
 ORDER_FIELDS = ("feasible", "max_demand_tflops", "tco_usd", "levy_usd", "migration_usd", "capex_usd",
@@ -65,6 +67,8 @@ def binding_text(mix: MixResult) -> str:
 def mix_outcomes(result: ScenarioResult) -> dict[tuple[str, str], Any]:
     """Each order's mix by (where, field), when a mix says more than compare (`mix_applies`): its
     feasibility, TCO, levy, migration, capex, vs_order, binding limits and the units of each chip."""
+    from ..analysis.mix import fleet_mixes, mix_applies
+
     if not mix_applies(result):
         return {}
     flat: dict[tuple[str, str], Any] = {}

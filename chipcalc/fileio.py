@@ -29,6 +29,16 @@ def note_input(path: str) -> None:
     _inputs.add(os.path.realpath(path))
 
 
+def noted_inputs() -> frozenset[str]:
+    """The real paths of the inputs read so far (a worker process hands them back, `batch`)."""
+    return frozenset(_inputs)
+
+
+def note_inputs(paths: Iterable[str]) -> None:
+    """Remember the inputs another process read (real paths, as `noted_inputs` gives them)."""
+    _inputs.update(paths)
+
+
 def forget_inputs() -> None:
     """A new command starts (the library or a test may run several in one process)."""
     _inputs.clear()

@@ -26,7 +26,7 @@ def imported_modules(path: Path) -> set[str]:
 # A module's layer is its first name under chipcalc/ (chipcalc/loader/marks.py is `loader`), so new
 # modules inside a package are covered as they are written; a new top-level one must be placed here.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"safe", "errors", "values", "spec", "scenario", "paths", "schema", "fileio"}),
+    frozenset({"safe", "errors", "values", "spec", "scenario", "paths", "schema", "fileio", "batch"}),
     frozenset({"loader"}),
     frozenset({"model", "kinds"}),  # kinds reads the display kinds off the model's result fields
     frozenset({"analysis"}),

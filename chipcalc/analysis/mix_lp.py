@@ -138,7 +138,9 @@ def build_problem(scenario: Scenario, figures: Mapping[str, ChipFigures], demand
 
 
 def choose_platforms(problem: Problem) -> tuple[frozenset[int], ...]:
-    """The platforms of the cheapest mix, from the MILP; () when no mix satisfies the limits.
+    """The platforms of the cheapest mix, from the MILP; () when no mix satisfies the limits. With
+    every chip on the incumbent platform there is nothing to choose, and no MILP: the exact LP finds
+    whether a mix fits.
 
     HiGHS accepts a binary within 1e-6 of an integer, so a platform can carry a sliver of demand at
     a millionth of its migration cost. Then both readings are returned, without that platform and
@@ -147,6 +149,8 @@ def choose_platforms(problem: Problem) -> tuple[frozenset[int], ...]:
     import numpy as np
 
     chips, platforms = len(problem.keys), len(problem.migration_usd)
+    if not platforms:
+        return (frozenset(),)
     # z_c <= min(1, supply share) * y_p for a chip on platform p: y_p = 0 keeps the platform's chips out
     link = np.zeros((chips, chips + platforms))
     for c, p in enumerate(problem.platform_of):

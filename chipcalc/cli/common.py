@@ -4,23 +4,27 @@ FILE`, the consoles) and the option types. No arithmetic here.
 Results go to stdout (or `-o FILE`, written atomically); messages and errors go to stderr.
 """
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand
 
 from ..errors import ChipcalcError, ScenarioError, UsageError
-from ..fileio import write_atomic
+from ..fileio import note_inputs, noted_inputs, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, printable_lines
 
 if TYPE_CHECKING:
     from ..documents import Command
+    from ..errors import Problem
+    from ..loader import ScenarioLoader
+    from ..scenario import Scenario
     from ..model import ScenarioResult
     from ..render.layout import Section
 
@@ -50,6 +54,10 @@ OutputOption = Annotated[
                  help="Write the result to FILE (.json, .csv, .md pick the format) instead of stdout."),
 ]
 
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", show_default=False,
+    help="Processes that share the files (default: one per core, for 32 files or more; 1: this one).")]
+
 OrderOption = Annotated[str | None, typer.Option("--order", metavar="NAME", show_default=False,
                                                  help="The order (default: the first).")]
 
@@ -74,20 +82,56 @@ def error_boundary() -> Iterator[None]:
 
 def load_all(paths: list[str] | None, sets: list[str] | None) -> "list[ScenarioResult]":
     """Load and evaluate every scenario, reporting the problems of all files at once."""
-    from ..loader import ScenarioLoader, check_unique_names
+    from ..loader import check_unique_names, named
     from ..model import evaluate
 
-    loader = ScenarioLoader()
-    results, problems = [], []
-    for path in paths or [None]:
-        try:
-            results.append(evaluate(loader.load(path, sets or ())))
-        except ScenarioError as error:
-            problems += error.problems
+    results = values(load_each(paths, sets, evaluate))
+    check_unique_names([named(result.scenario) for result in results])
+    return results
+
+
+class Loaded(NamedTuple):
+    """One file as `load_each` gives it back: `then`'s value, or the file's problems."""
+
+    value: Any
+    problems: "list[Problem]"
+    unreadable: bool
+    """The file could not be read at all (missing, a directory, no permission)."""
+    inputs: frozenset[str]
+    """The files read (a parent too), which no output of the command may replace (`fileio`)."""
+
+
+def load_each(paths: list[str] | None, sets: list[str] | None,
+              then: "Callable[[Scenario], Any] | None" = None, jobs: int | None = 1) -> list[Loaded]:
+    """Load every scenario (the built-in one when none is given) and apply `then` (a module's
+    function) to it, sharing the files among `jobs` processes (`batch`; None: one per core).
+    Standard input is read by this process alone."""
+    from ..batch import map_files
+    from ..loader import STDIN, ScenarioLoader
+
+    refs = paths or [None]
+    work = functools.partial(_load_one, ScenarioLoader(), tuple(sets or ()), then)
+    loaded = map_files(work, refs, 1 if STDIN in refs else jobs)
+    for item in loaded:  # what a worker read, this process must not overwrite either
+        note_inputs(item.inputs)
+    return loaded
+
+
+def values(loaded: list[Loaded]) -> list[Any]:
+    """The files' values, or a ScenarioError with the problems of every file at once."""
+    problems = [problem for item in loaded for problem in item.problems]
     if problems:
         raise ScenarioError(problems)
-    check_unique_names([result.scenario for result in results])
-    return results
+    return [item.value for item in loaded]
+
+
+def _load_one(loader: "ScenarioLoader", sets: tuple[str, ...], then: "Callable[[Scenario], Any] | None",
+              ref: str | None) -> Loaded:
+    try:
+        scenario = loader.load(ref, sets)
+    except ScenarioError as error:
+        return Loaded(None, error.problems, error.unreadable, noted_inputs())
+    return Loaded(None if then is None else then(scenario), [], False, noted_inputs())
 
 
 def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:

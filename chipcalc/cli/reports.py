@@ -1,5 +1,6 @@
 """Commands about scenario files as a whole: report, diff (a CI gate too), explain."""
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,11 +12,12 @@ from ..fileio import temporary_files, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, quoted
 from ..values import counted
-from .common import (FormatOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption, command,
-                     emit, error_boundary, load_all)
+from .common import (FormatOption, JobsOption, OrderOption, OutputOption, ScenarioArg, ScenarioArgs, SetOption,
+                     command, emit, error_boundary, load_all, load_each, values)
 
 if TYPE_CHECKING:
     from ..loader import ScenarioLoader
+    from ..render.reports import Report
     from ..scenario import Scenario
 
 app = typer.Typer()
@@ -32,6 +34,7 @@ def report(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 when a report on disk is "
                                         "missing, stale or orphaned (listed in index.md by an earlier run, "
                                         "given by no scenario now).")] = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Write one report per scenario and an index.md linking them, each with a one-line verdict.
 
@@ -48,12 +51,15 @@ def report(
 
       chipcalc report scenarios/*.yaml --out reports --check
     """
-    from ..render.reports import report_files
+    from ..loader import check_unique_names
+    from ..render.reports import report_files  # before the files are shared out: no worker imports it
 
     with error_boundary():
         if format_ not in (OutputFormat.markdown, OutputFormat.json):
             raise UsageError(f"report --format takes markdown or json, not {format_.value}")
-        files = report_files(load_all(scenarios, set_), format_.value)
+        reports = values(load_each(scenarios, set_, functools.partial(_report_of, format_.value), jobs))
+        check_unique_names([report.scenario for report in reports])
+        files = report_files(reports, format_.value)
         leftovers = _leftovers(out, files, format_.value if format_ is OutputFormat.json else "md")
         if check:
             problems = _stale_reports(out, files) + [f"{path}: {why}" for path, why in leftovers]
@@ -73,6 +79,14 @@ def report(
         _remove(leftovers)  # before the new index is written, which no longer lists the orphans
         written = sum(write_atomic(out / name, text) for name, text in files.items())
         sys.stderr.write(_written(written, len(files) - written, out))
+
+
+def _report_of(fmt: str, scenario: "Scenario") -> "Report":
+    """One scenario's report, in whichever process loaded it (`load_each`)."""
+    from ..model import evaluate
+    from ..render.reports import scenario_report
+
+    return scenario_report(evaluate(scenario), fmt)
 
 
 def _written(written: int, unchanged: int, out: Path) -> str:

@@ -10,8 +10,8 @@ from ..fileio import write_atomic
 from ..render import OutputFormat
 from ..safe import printable
 from ..values import counted
-from .common import (FormatOption, OutputOption, ScenarioArgs, SetOption, command, emit, error_boundary,
-                     load_all, output_format)
+from .common import (FormatOption, JobsOption, OutputOption, ScenarioArgs, SetOption, command, emit,
+                     error_boundary, load_all, load_each, output_format)
 
 app = typer.Typer()
 
@@ -128,7 +128,7 @@ def mix(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatO
 
 @command(app)
 def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: FormatOption = None,
-             output: OutputOption = None) -> None:
+             output: OutputOption = None, jobs: JobsOption = None) -> None:
     """Check scenario files: every problem as FILE:LINE:COL: PATH: message.
 
     Prints nothing but a summary (on stderr) when all files are valid; exits 1 when any is
@@ -140,20 +140,14 @@ def validate(scenarios: ScenarioArgs = None, set_: SetOption = None, format_: Fo
 
       chipcalc validate scenarios/*.yaml -f json
     """
-    from ..loader import ScenarioLoader
+    from ..loader import FileSource
 
     with error_boundary():
-        loader = ScenarioLoader()
         checked: list[tuple[str, list[Problem]]] = []
-        for path in scenarios or [None]:
-            shown = loader.source.label(path) if path else "(built-in)"
-            try:
-                loader.load(path, set_ or ())
-                checked.append((shown, []))
-            except ScenarioError as error:
-                if error.unreadable:
-                    raise
-                checked.append((shown, error.problems))
+        for path, loaded in zip(scenarios or [None], load_each(scenarios, set_, jobs=jobs)):
+            if loaded.unreadable:  # the first file that cannot be read at all stops the command
+                raise ScenarioError(loaded.problems, unreadable=True)
+            checked.append((FileSource().label(path) if path else "(built-in)", loaded.problems))
         invalid = [file for file, problems in checked if problems]
         fmt = output_format(format_, output)
         if fmt is OutputFormat.table and output is None:

@@ -24,15 +24,15 @@ from ..paths import input_spec, spec_at
 from ..scenario import Scenario
 from ..spec import Kind
 from .convert import Converter
-from .crosschecks import (check_chips, check_mix, check_name, check_orders, check_report_names, check_size,
-                          check_unique_names)
+from .crosschecks import (Named, check_chips, check_mix, check_name, check_orders, check_report_names,
+                          check_size, check_unique_names, named)
 from .marks import MDict, parse_yaml
 from .overrides import apply_sets
-from .sources import FileSource, Source, Trees, check_root, stem
+from .sources import STDIN, FileSource, Source, Trees, check_root, stem
 from .validate import Problems, Validator
 
-__all__ = ["ScenarioLoader", "build_scenario", "check_report_names", "check_unique_names", "load_scenario",
-           "parse_input"]
+__all__ = ["STDIN", "Named", "ScenarioLoader", "build_scenario", "check_report_names", "check_unique_names",
+           "load_scenario", "named", "parse_input"]
 
 DEFAULT_NAME = "h200-2026"
 DEFAULT_LABEL = f"(built-in {DEFAULT_NAME}.yaml)"

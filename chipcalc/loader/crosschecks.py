@@ -9,8 +9,9 @@ scenario and bound their share consistently. Scenarios used together must have n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from ..safe import quoted, stem_problem
@@ -99,16 +100,30 @@ def check_name(name: str, mark: Mark, problems: Problems) -> None:
         problems.add(mark, "name", refused)
 
 
-def check_unique_names(scenarios: list[Scenario]) -> None:
+class Named(NamedTuple):
+    """What the checks of names across scenarios need of one: its name, its file, and where the name
+    was written (the file's first line when the name is the file's stem). Light, so that a worker
+    process hands it back cheaply (`batch`)."""
+
+    name: str
+    file: str
+    where: str
+
+
+def named(scenario: Scenario) -> Named:
+    return Named(scenario.name, scenario.file, str(scenario.origins.get("name", Mark(scenario.file, 1, 1))))
+
+
+def check_unique_names(scenarios: Sequence[Named]) -> None:
     """Scenarios used together are told apart by name (columns, report files): a name given twice
     is an error at the second one's `name:`."""
-    first: dict[str, Scenario] = {}
+    first: dict[str, Named] = {}
     problems = []
     for scenario in scenarios:
         if scenario.name in first:
-            where = scenario.origins.get("name", Mark(scenario.file, 1, 1))
-            problems.append(Problem(str(where), "name", f"two scenarios are named {quoted(scenario.name)} "
-                                    f"({first[scenario.name].file} and {scenario.file}): give one a "
+            files = f"{first[scenario.name].file} and {scenario.file}"
+            problems.append(Problem(scenario.where, "name",
+                                    f"two scenarios are named {quoted(scenario.name)} ({files}): give one a "
                                     "different `name:`"))
         first.setdefault(scenario.name, scenario)
     if problems:
@@ -130,7 +145,7 @@ def check_size(chips: int, orders: int, tree: MDict, problems: Problems) -> None
                      f"more than {MAX_OPTIONS:,}: split the scenario into several files")
 
 
-def check_report_names(scenarios: list[Scenario]) -> None:
+def check_report_names(scenarios: Sequence[Named]) -> None:
     """Each scenario's name is a report's file name: a written name was checked when loaded; a
     name taken from the file's stem (`a:b.yaml`, `index.yaml`) is checked here, at the file's
     first line. Then names must differ, as files in one folder do."""
@@ -138,9 +153,8 @@ def check_report_names(scenarios: list[Scenario]) -> None:
     for scenario in scenarios:
         refused = stem_problem(scenario.name)
         if refused:
-            where = scenario.origins.get("name", Mark(scenario.file, 1, 1))
             default = "the file's name is the default: give the scenario a `name:`"
-            problems.append(Problem(str(where), "name", f"{refused}; {default}"))
+            problems.append(Problem(scenario.where, "name", f"{refused}; {default}"))
     if problems:
         raise ScenarioError(problems)
     check_unique_names(scenarios)

@@ -78,31 +78,31 @@ class Validator:
                 self.problems.add(node.key_marks[key], join(path, shown),
                                   "unknown key" + (near or f"; valid keys: {', '.join(own)}"))
         values: Values = dict(given)
+        prefix = f"{path}." if path else ""  # join(path, key) for every key: this runs for every value
+        marks, kinds = node.marks, self._kinds
         for key, (attr, spec) in own.items():
-            sub = join(path, key)
             raw = node.get(key)
-            if raw is None:
-                if spec.default is REQUIRED:
-                    where = node.marks[key] if key in node else node.mark
-                    missing = "is required" if key in node else f"missing required key '{key}'"
-                    self.problems.add(where, sub, missing)
-                    values[attr] = None
-                else:
-                    values[attr] = self.default(spec, sub, node.mark)
+            if raw is not None:
+                sub = prefix + key
+                self.origins[sub] = mark = marks[key]
+                values[attr] = kinds[spec.kind](spec, raw, sub, mark)
+            elif spec.default is REQUIRED:
+                where = marks[key] if key in node else node.mark
+                missing = "is required" if key in node else f"missing required key '{key}'"
+                self.problems.add(where, prefix + key, missing)
+                values[attr] = None
             else:
-                self.origins[sub] = node.marks[key]
-                values[attr] = self._kinds[spec.kind](spec, raw, sub, node.marks[key])
+                values[attr] = self.default(spec, prefix + key, node.mark)
             if spec.kind == Kind.SHARE_OR_MONEY:  # the model needs to know which it was written as
-                values[f"{attr}_is_money"] = sub in self.converter.money_shares
+                values[f"{attr}_is_money"] = prefix + key in self.converter.money_shares
         return values
 
     def default(self, spec: Spec, path: str, mark: Mark) -> object:
         """The value of a key the file leaves out: a record of its own defaults, no items, or the default."""
-        match spec.kind:
-            case Kind.RECORD:
-                return self.section(spec, mdict(mark), path, mark)
-            case Kind.LIST:
-                return ()
+        if spec.kind == Kind.RECORD:
+            return self.section(spec, mdict(mark), path, mark)
+        if spec.kind == Kind.LIST:
+            return ()
         return dict(spec.default) if isinstance(spec.default, dict) else spec.default
 
     def section(self, spec: Spec, raw: Tree, path: str, mark: Mark) -> object:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import re
 
+from typing import NamedTuple
+
 from ..documents import SCHEMA_VERSION
 from ..documents.chips import report_document
-from ..loader import check_report_names
+from ..loader import Named, check_report_names, named
 from ..model import ScenarioResult
 from ..safe import markdown_inline, stem_problem
 from ..values import human_money, human_rate
@@ -21,18 +23,32 @@ from .markdown import render_markdown
 from .sections.chips import report_sections
 
 
-def report_files(results: list[ScenarioResult], fmt: str) -> dict[str, str]:
-    """{file name: content} for every scenario and the index; `fmt` is markdown or json."""
+class Report(NamedTuple):
+    """One scenario's report and its line in the index: text only, so that a worker process hands it
+    back cheaply (`batch`)."""
+
+    scenario: Named
+    title: str | None
+    verdict: str
+    text: str
+
+
+def scenario_report(result: ScenarioResult, fmt: str) -> Report:
+    """The report of one evaluated scenario; `fmt` is markdown or json."""
+    scenario = result.scenario
+    if fmt == "json":
+        text = render_json(report_document(result))
+    else:
+        text = render_markdown(report_sections(result), title=scenario.title or scenario.name)
+    return Report(named(scenario), scenario.title, verdict(result), text)
+
+
+def report_files(reports: list[Report], fmt: str) -> dict[str, str]:
+    """{file name: content} for every report and the index; `fmt` is markdown or json."""
     extension = "json" if fmt == "json" else "md"
-    check_report_names([result.scenario for result in results])  # each report's file name is its name
-    files = {}
-    for result in results:
-        if extension == "json":
-            files[f"{result.scenario.name}.json"] = render_json(report_document(result))
-        else:
-            title = result.scenario.title or result.scenario.name
-            files[f"{result.scenario.name}.md"] = render_markdown(report_sections(result), title=title)
-    files[f"index.{extension}"] = _index(results, extension)
+    check_report_names([report.scenario for report in reports])  # each report's file name is its name
+    files = {f"{report.scenario.name}.{extension}": report.text for report in reports}
+    files[f"index.{extension}"] = _index(reports, extension)
     return files
 
 
@@ -44,14 +60,14 @@ def verdict(result: ScenarioResult) -> str:
     return "; ".join(parts + [f"levy paid {human_money(result.total.levy_usd)}"])
 
 
-def _index(results: list[ScenarioResult], extension: str) -> str:
+def _index(reports: list[Report], extension: str) -> str:
     if extension == "json":
         return render_json({"schema_version": SCHEMA_VERSION, "reports": [
-            {"name": r.scenario.name, "title": r.scenario.title, "file": r.scenario.file,
-             "report": f"{r.scenario.name}.json", "verdict": verdict(r)} for r in results]})
+            {"name": r.scenario.name, "title": r.title, "file": r.scenario.file,
+             "report": f"{r.scenario.name}.json", "verdict": r.verdict} for r in reports]})
     lines = ["# chipcalc reports", "", "| scenario | title | verdict |", "|---|---|---|"]
-    for r in results:  # a name is a plain file stem (the loader checks it), so it needs no escaping as a link
-        cells = (markdown_inline(r.scenario.title or ""), markdown_inline(verdict(r)))
+    for r in reports:  # a name is a plain file stem (the loader checks it), so it needs no escaping as a link
+        cells = (markdown_inline(r.title or ""), markdown_inline(r.verdict))
         lines.append(f"| [{r.scenario.name}]({r.scenario.name}.md) | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"
 

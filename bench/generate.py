@@ -31,6 +31,37 @@ def batch_files(folder: Path, count: int) -> list[Path]:
     return files
 
 
+SMALL = """\
+name: s{index:03d}
+title: Small scenario {index}
+chips:
+  h200:
+    price: ${price}k
+    levy_rate: {levy}%
+    tflops: {{bf16: 989}}
+    source: datasheet
+  h20:
+    price: $13k
+    tflops: {{bf16: 148}}
+orders:
+  - name: buyers
+    chip: h200
+    units: {units}k
+"""
+"""The smallest useful scenario (0.3 KB): two chips, one order, every other key left to its default."""
+
+
+def small_files(folder: Path, count: int) -> list[Path]:
+    """`count` small scenario files s000, s001, ... in `folder`, each with its own price, levy and units."""
+    files = []
+    for index in range(count):
+        path = folder / f"s{index:03d}.yaml"
+        path.write_text(SMALL.format(index=index, price=30 + index % 5, levy=15 + index % 10,
+                                     units=100 + index), encoding="utf-8")
+        files.append(path)
+    return files
+
+
 def _varied(model: str, index: int) -> str:
     """Batch file `index`'s text: the model renamed, its levy rates and quantities moved."""
     points, scale = index % 5, 1 + (index % 10) / 100

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from generate import batch_files, scaling_scenario
+from generate import batch_files, scaling_scenario, small_files
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -79,6 +79,11 @@ class Inputs:
     def batch(self) -> list[str]:
         (self.folder / "batch").mkdir()
         return [str(path) for path in batch_files(self.folder / "batch", self.sizes.files)]
+
+    @functools.cached_property
+    def small(self) -> list[str]:
+        (self.folder / "small").mkdir()
+        return [str(path) for path in small_files(self.folder / "small", self.sizes.files)]
 
     def scaling(self, chips: int, orders: int, platforms: int = 3, rules: bool = False) -> str:
         """The generated scenario of that size (bench/generate.py), with mix rules if asked, written once."""
@@ -138,6 +143,12 @@ def rows(sizes: Sizes) -> list[Row]:
             lambda i: [*CHIPCALC, "report", *i.batch, "--out", i.reports], goal=2.0, runs=3),
         Row(f"validate, {files} files", lambda i: [*FLOOR, *i.batch],
             lambda i: [*CHIPCALC, "validate", *i.batch], goal=1.5, runs=3),
+        Row(f"report, {files} small files", lambda i: [*FLOOR, *i.small],
+            lambda i: [*CHIPCALC, "report", *i.small, "--out", i.reports + "-small"], goal=2.0, runs=3),
+        Row(f"validate, {files} small files", lambda i: [*FLOOR, *i.small],
+            lambda i: [*CHIPCALC, "validate", *i.small], goal=1.5, runs=3),
+        Row(f"report, {files} files, one process", lambda i: [*FLOOR, *i.batch],
+            lambda i: [*CHIPCALC, "report", *i.batch, "--out", i.reports, "--jobs", "1"], runs=3),
         Row(f"sweep {steps} x {steps}, JSON",
             lambda i: [PYTHON, str(BENCH / "sweep_floor.py"), "--steps", str(steps)],
             lambda i: [*CHIPCALC, "sweep", SWEEP_SCENARIO, *i.sweep_varies(), "-f", "json"],

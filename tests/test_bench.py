@@ -42,21 +42,22 @@ def test_every_row_runs_a_command_chipcalc_has(bench, tmp_path):
 
 
 def test_generated_scenarios_are_valid_and_different(bench, tmp_path):
-    from generate import batch_files, scaling_scenario
+    from generate import batch_files, scaling_scenario, small_files
 
-    files = batch_files(tmp_path, 6)
+    files = batch_files(tmp_path, 6) + small_files(tmp_path, 2)
     files += [scaling_scenario(tmp_path / "scaled.yaml", chips=7, orders=4),
               scaling_scenario(tmp_path / "mixed.yaml", chips=10, orders=2, platforms=5),
               scaling_scenario(tmp_path / "rules.yaml", chips=10, orders=3, platforms=5, rules=True)]
     result = chipcalc("validate", *map(str, files))
     assert result.returncode == 0, result.stderr
-    assert "9 scenarios valid" in result.stderr
+    assert "11 scenarios valid" in result.stderr
     texts = [path.read_text(encoding="utf-8") for path in files]
     assert len(set(texts)) == len(texts)
     # file 3 is file 0's model with levy rates 3 points higher and orders 3% larger
     assert "levy_rate: 28%" in texts[3] and "units: 412k" in texts[3] and "name: b003" in texts[3]
-    assert texts[7].count("\n  c0") == 10 and "  p4:\n" in texts[7] and "  p5:" not in texts[7]
-    assert "      chips: [c001, c002, c003, c004, c006, c007, c008, c009]\n" in texts[8]
+    assert texts[9].count("\n  c0") == 10 and "  p4:\n" in texts[9] and "  p5:" not in texts[9]
+    assert "      chips: [c001, c002, c003, c004, c006, c007, c008, c009]\n" in texts[10]
+    assert "name: s001" in texts[7] and "levy_rate: 16%" in texts[7] and "units: 101k" in texts[7]
 
 
 def test_the_sweep_floor_prints_chipcalc_bytes(bench, tmp_path):

@@ -74,7 +74,7 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> bool:
     mode = _target_mode(path)
     if isinstance(content, (str, bytes)):
         content = content.encode("utf-8") if isinstance(content, str) else content
-        if _holds(path, content):
+        if holds(path, content):
             return False
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -98,8 +98,8 @@ def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> bool:
         raise
 
 
-def _holds(path: Path, content: bytes) -> bool:
-    """Whether the file at `path` (a regular file or nothing: `_target_mode` saw to it) is `content`."""
+def holds(path: Path, content: bytes) -> bool:
+    """Whether the file at `path` holds exactly `content` (False when it cannot be read)."""
     try:
         with open(path, "rb") as file:
             return file.read(len(content) + 1) == content

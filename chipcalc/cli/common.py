@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from ..documents import Command
     from ..errors import Problem
     from ..loader import ScenarioLoader
-    from ..scenario import Scenario
     from ..model import ScenarioResult
     from ..render.layout import Section
+    from ..scenario import Scenario
 
 state = {"debug": False}
 """Set by the root group's --debug: the error boundary then prints the traceback before the message."""

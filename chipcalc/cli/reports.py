@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
-from ..fileio import temporary_files, write_atomic
+from ..fileio import holds, temporary_files, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, quoted
 from ..values import counted
@@ -58,7 +58,7 @@ def report(
         if format_ not in (OutputFormat.markdown, OutputFormat.json):
             raise UsageError(f"report --format takes markdown or json, not {format_.value}")
         reports = values(load_each(scenarios, set_, functools.partial(_report_of, format_.value), jobs))
-        check_unique_names([report.scenario for report in reports])
+        check_unique_names([report.scenario for report in reports])  # as load_all: before the stems
         files = report_files(reports, format_.value)
         leftovers = _leftovers(out, files, format_.value if format_ is OutputFormat.json else "md")
         if check:
@@ -106,7 +106,7 @@ def _stale_reports(out: Path, files: dict[str, str]) -> list[str]:
         path = out / name
         if not path.is_file():
             problems.append(f"{path}: missing")
-        elif path.read_bytes() != text.encode("utf-8"):
+        elif not holds(path, text.encode("utf-8")):
             problems.append(f"{path}: stale (differs from what the scenarios give now)")
     return problems
 

@@ -24,18 +24,22 @@ _inputs: set[str] = set()
 """The real paths of the files this run has read: `-o` refuses to replace them."""
 
 
-def note_input(path: str) -> None:
-    """Remember that `path` was read as an input, so that no output replaces it."""
-    _inputs.add(os.path.realpath(path))
+def note_input(real_path: str) -> None:
+    """Remember that the file at `real_path` (os.path.realpath's) was read as an input, so that no
+    output replaces it."""
+    _inputs.add(real_path)
 
 
-def noted_inputs() -> frozenset[str]:
-    """The real paths of the inputs read so far (a worker process hands them back, `batch`)."""
-    return frozenset(_inputs)
+def taken_inputs() -> frozenset[str]:
+    """The real paths of the inputs read since the last call, which the caller now keeps: a worker
+    process hands back those of each file (`batch`), not the growing set of all its files."""
+    taken = frozenset(_inputs)
+    _inputs.clear()
+    return taken
 
 
 def note_inputs(paths: Iterable[str]) -> None:
-    """Remember the inputs another process read (real paths, as `noted_inputs` gives them)."""
+    """Remember inputs again, or those another process read (real paths, as `taken_inputs` gives them)."""
     _inputs.update(paths)
 
 

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from ..errors import ChipcalcError, ScenarioError, UsageError
-from ..fileio import note_inputs, noted_inputs, write_atomic
+from ..fileio import note_inputs, taken_inputs, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, printable_lines
 
@@ -98,7 +98,8 @@ class Loaded(NamedTuple):
     unreadable: bool
     """The file could not be read at all (missing, a directory, no permission)."""
     inputs: frozenset[str]
-    """The files read (a parent too), which no output of the command may replace (`fileio`)."""
+    """The files this one read (its parent too, unless an earlier file of the process read it),
+    which no output of the command may replace (`fileio`)."""
 
 
 def load_each(paths: list[str] | None, sets: list[str] | None,
@@ -112,7 +113,7 @@ def load_each(paths: list[str] | None, sets: list[str] | None,
     refs = paths or [None]
     work = functools.partial(_load_one, ScenarioLoader(), tuple(sets or ()), then)
     loaded = map_files(work, refs, 1 if STDIN in refs else jobs)
-    for item in loaded:  # what a worker read, this process must not overwrite either
+    for item in loaded:  # what a file read (in a worker or here), this process must not overwrite
         note_inputs(item.inputs)
     return loaded
 
@@ -130,8 +131,8 @@ def _load_one(loader: "ScenarioLoader", sets: tuple[str, ...], then: "Callable[[
     try:
         scenario = loader.load(ref, sets)
     except ScenarioError as error:
-        return Loaded(None, error.problems, error.unreadable, noted_inputs())
-    return Loaded(None if then is None else then(scenario), [], False, noted_inputs())
+        return Loaded(None, error.problems, error.unreadable, taken_inputs())
+    return Loaded(None if then is None else then(scenario), [], False, taken_inputs())
 
 
 def emit(results: Any, fmt: OutputFormat | None, output: Path | None, view: "Command") -> None:

@@ -26,20 +26,19 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 """Scenario files are small; a larger file is a mistake, not a scenario."""
 
 
-def read_text(path: Path, label: str) -> str:
+def read_text(path: str | Path, label: str) -> str:
     """The text of a scenario file, or a ScenarioError saying why not."""
     def fail(message: str) -> ScenarioError:
         return ScenarioError([Problem(label, "", message)], unreadable=True)
 
     try:
-        if path.is_dir():
-            raise fail("is a directory, not a scenario file")
-        size = path.stat().st_size
-        data = None
-        if size <= MAX_FILE_BYTES:  # a device or a pipe may say 0 and never end: read one byte too many
-            with path.open("rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)
-
+        with Path(path).open("rb") as file:  # one open and one fstat: this runs for every file of a batch
+            size = os.fstat(file.fileno()).st_size
+            # a device or a pipe may say 0 and never end: read one byte too many, and never a file
+            # that says it is too large
+            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else None
+    except IsADirectoryError:
+        raise fail("is a directory, not a scenario file") from None
     except FileNotFoundError:
         raise fail("no such file") from None
     except PermissionError:
@@ -189,12 +188,13 @@ class FileSource:
 
     def __init__(self, named_from: str | None = None) -> None:
         self.named_from = named_from
+        self._real_paths: dict[str, str] = {}
 
     def read(self, ref: str) -> str:
         if ref == STDIN:
             return read_stdin()
-        note_input(ref)  # -o may not replace it
-        return read_text(Path(ref), ref)
+        note_input(self.key(ref))  # -o may not replace it
+        return read_text(ref, ref)
 
     def refusal(self, ref: str, parent: str) -> str | None:
         return parent_refusal(os.path.join(os.getcwd(), "stdin") if ref == STDIN else ref, parent)
@@ -203,7 +203,12 @@ class FileSource:
         return ref == STDIN or os.path.exists(ref)
 
     def key(self, ref: str) -> str:
-        return STDIN_LABEL if ref == STDIN else os.path.realpath(ref)
+        """The file's real path (a symbolic link, `./` and `..` resolved): one file, one key."""
+        if ref == STDIN:
+            return STDIN_LABEL
+        if ref not in self._real_paths:  # asked twice a file (its tree's key, its note), once resolved
+            self._real_paths[ref] = os.path.realpath(ref)
+        return self._real_paths[ref]
 
     def label(self, ref: str) -> str:
         if ref == STDIN:

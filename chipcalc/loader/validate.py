@@ -9,6 +9,7 @@ at the first, and records where each value was written and which inputs are unce
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,16 @@ class Problems(list[Problem]):
         return any(p.path == path or p.path.startswith(path + ".") for p in self)
 
 
+@functools.cache
+def plain_defaults(cls: type) -> Values:
+    """{attribute: default} of the keys of `cls` whose default is a plain value, shared by every
+    record left without them (it is never changed: `record` copies it); not those whose default
+    is built for each record (a section, a mapping) or that are required."""
+    return {attr: spec.default for attr, spec in specs(cls).values()
+            if spec.default is not REQUIRED and spec.kind not in (Kind.RECORD, Kind.LIST)
+            and not isinstance(spec.default, (dict, list))}
+
+
 class Validator:
     """Checks a tree section by section, building each section's values."""
 
@@ -77,7 +88,7 @@ class Validator:
                 near = did_you_mean(key, own)
                 self.problems.add(node.key_marks[key], join(path, shown),
                                   "unknown key" + (near or f"; valid keys: {', '.join(own)}"))
-        values: Values = dict(given)
+        values: Values = {**given, **plain_defaults(cls)}  # replaced below by the values the file gives
         prefix = f"{path}." if path else ""  # join(path, key) for every key: this runs for every value
         marks, kinds = node.marks, self._kinds
         for key, (attr, spec) in own.items():
@@ -86,6 +97,8 @@ class Validator:
                 sub = prefix + key
                 self.origins[sub] = mark = marks[key]
                 values[attr] = kinds[spec.kind](spec, raw, sub, mark)
+            elif attr in values:  # left out, with a plain default: most keys of most files
+                pass
             elif spec.default is REQUIRED:
                 where = marks[key] if key in node else node.mark
                 missing = "is required" if key in node else f"missing required key '{key}'"

@@ -12,6 +12,7 @@ for a few files, the work runs in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -50,8 +51,6 @@ def map_files(work: Callable[[Item], Result], items: Sequence[Item], jobs: int |
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-
-    import gc
 
     gc.freeze()  # what the command built so far: the workers' collections need not scan (and copy) it
     chunk = max(1, len(items) // (count * 4))  # a few chunks each, so a slow file delays little

@@ -20,27 +20,29 @@ from .errors import UsageError
 from .safe import printable
 
 TEMPORARY_SUFFIX = ".tmp"
-_inputs: set[str] = set()
-"""The real paths of the files this run has read: `-o` refuses to replace them."""
+FileId = tuple[int, int]
+"""A file as the file system knows it, (device, inode): the same for every path, link or alias to it."""
+_inputs: set[FileId] = set()
+"""The files this run has read: no output replaces them."""
 
 
-def note_input(real_path: str) -> None:
-    """Remember that the file at `real_path` (os.path.realpath's) was read as an input, so that no
-    output replaces it."""
-    _inputs.add(real_path)
+def note_input(status: os.stat_result) -> None:
+    """Remember the file that `status` (its fstat, taken as it was read) describes as an input, so
+    that no output replaces it, whatever path names it."""
+    _inputs.add((status.st_dev, status.st_ino))
 
 
-def taken_inputs() -> frozenset[str]:
-    """The real paths of the inputs read since the last call, which the caller now keeps: a worker
-    process hands back those of each file (`batch`), not the growing set of all its files."""
+def taken_inputs() -> frozenset[FileId]:
+    """The inputs read since the last call, which the caller now keeps: a worker process hands back
+    those of each file (`batch`), not the growing set of all its files."""
     taken = frozenset(_inputs)
     _inputs.clear()
     return taken
 
 
-def note_inputs(paths: Iterable[str]) -> None:
-    """Remember inputs again, or those another process read (real paths, as `taken_inputs` gives them)."""
-    _inputs.update(paths)
+def note_inputs(files: Iterable[FileId]) -> None:
+    """Remember inputs again, or those another process read (as `taken_inputs` gives them)."""
+    _inputs.update(files)
 
 
 def forget_inputs() -> None:
@@ -127,7 +129,7 @@ def _target_mode(path: Path) -> int:
     if not stat.S_ISREG(status.st_mode):
         raise UsageError(f"cannot write {shown}: it is not a regular file (a directory, a FIFO or a "
                          "device); chipcalc writes only regular files")
-    if os.path.realpath(path) in _inputs:
+    if (status.st_dev, status.st_ino) in _inputs:  # a regular file, not a link: its own identity
         raise UsageError(f"cannot write {shown}: it is one of this command's input files; choose "
                          "another output file")
     return stat.S_IMODE(status.st_mode)

@@ -86,3 +86,31 @@ def test_report_rewrites_only_the_reports_that_changed(tmp_path: Path) -> None:
     report()
     touched = {path.name for path in out.iterdir() if path.stat().st_mtime_ns != 1_000_000_000}
     assert touched == {"h200-2026.md", "index.md"}
+
+
+@pytest.mark.parametrize("spelling", ["same path", "dotted path", "hard link", "linked folder"])
+def test_no_output_replaces_an_input_whatever_path_names_it(tmp_path: Path, spelling: str) -> None:
+    """An input is known by its file, not its path: `-o` through `./`, another folder's symbolic
+    link or a hard link to the scenario is refused, and the scenario is left as it was."""
+    from typer.testing import CliRunner
+
+    from chipcalc.cli import app
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("chips:\n  a: {price: $10k, tflops: {bf16: 100}}\n", encoding="utf-8")
+    before = scenario.read_bytes()
+    if spelling == "same path":
+        output = scenario
+    elif spelling == "dotted path":
+        output = tmp_path / "." / "s.yaml"
+    elif spelling == "hard link":
+        output = tmp_path / "s.json"
+        os.link(scenario, output)
+    else:
+        (tmp_path / "link").symlink_to(tmp_path, target_is_directory=True)
+        output = tmp_path / "link" / "s.yaml"
+    result = CliRunner().invoke(app, ["chips", str(scenario), "-f", "json", "-o", str(output)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: cannot write {output}: it is one of this command's input files; "
+                             "choose another output file\n")
+    assert scenario.read_bytes() == before

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from ..errors import ChipcalcError, ScenarioError, UsageError
-from ..fileio import note_inputs, taken_inputs, write_atomic
+from ..fileio import FileId, note_inputs, taken_inputs, write_atomic
 from ..render import OutputFormat
 from ..safe import printable, printable_lines
 
@@ -97,7 +97,7 @@ class Loaded(NamedTuple):
     problems: "list[Problem]"
     unreadable: bool
     """The file could not be read at all (missing, a directory, no permission)."""
-    inputs: frozenset[str]
+    inputs: frozenset[FileId]
     """The files this one read (its parent too, unless an earlier file of the process read it),
     which no output of the command may replace (`fileio`)."""
 

@@ -27,16 +27,21 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def read_text(path: str | Path, label: str) -> str:
-    """The text of a scenario file, or a ScenarioError saying why not."""
+    """The text of a scenario file, or a ScenarioError saying why not; the file is noted as an input
+    (`fileio.note_input`)."""
     def fail(message: str) -> ScenarioError:
         return ScenarioError([Problem(label, "", message)], unreadable=True)
 
     try:
         with Path(path).open("rb") as file:  # one open and one fstat: this runs for every file of a batch
-            size = os.fstat(file.fileno()).st_size
-            # a device or a pipe may say 0 and never end: read one byte too many, and never a file
-            # that says it is too large
-            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else None
+            status = os.fstat(file.fileno())
+            note_input(status)  # no output of the command may replace it
+            size = status.st_size
+            data = None  # a file that says it is too large is not read
+            if size <= MAX_FILE_BYTES:  # its size and a byte more, not a buffer of the limit each time
+                data = file.read(size + 1)
+                if len(data) > size:  # it holds more than it said (a device, a pipe): read on to the limit
+                    data += file.read(MAX_FILE_BYTES + 1 - len(data))
     except IsADirectoryError:
         raise fail("is a directory, not a scenario file") from None
     except FileNotFoundError:
@@ -188,12 +193,10 @@ class FileSource:
 
     def __init__(self, named_from: str | None = None) -> None:
         self.named_from = named_from
-        self._real_paths: dict[str, str] = {}
 
     def read(self, ref: str) -> str:
         if ref == STDIN:
             return read_stdin()
-        note_input(self.key(ref))  # -o may not replace it
         return read_text(ref, ref)
 
     def refusal(self, ref: str, parent: str) -> str | None:
@@ -204,11 +207,7 @@ class FileSource:
 
     def key(self, ref: str) -> str:
         """The file's real path (a symbolic link, `./` and `..` resolved): one file, one key."""
-        if ref == STDIN:
-            return STDIN_LABEL
-        if ref not in self._real_paths:  # asked twice a file (its tree's key, its note), once resolved
-            self._real_paths[ref] = os.path.realpath(ref)
-        return self._real_paths[ref]
+        return STDIN_LABEL if ref == STDIN else os.path.realpath(ref)
 
     def label(self, ref: str) -> str:
         if ref == STDIN:

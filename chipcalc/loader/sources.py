@@ -13,6 +13,7 @@ import functools
 import os
 import stat
 import sys
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Protocol
 
@@ -102,7 +103,7 @@ class Source(Protocol):
 
     def exists(self, ref: str) -> bool: ...
 
-    def key(self, ref: str) -> str:
+    def key(self, ref: str) -> Hashable:
         """The same for two refs to one file: each file is read once, and `extends` cycles are found."""
 
     def label(self, ref: str) -> str:
@@ -205,9 +206,17 @@ class FileSource:
     def exists(self, ref: str) -> bool:
         return ref == STDIN or os.path.exists(ref)
 
-    def key(self, ref: str) -> str:
-        """The file's real path (a symbolic link, `./` and `..` resolved): one file, one key."""
-        return STDIN_LABEL if ref == STDIN else os.path.realpath(ref)
+    def key(self, ref: str) -> Hashable:
+        """The file's (device, inode), however a path names it (a link, `./`, `..`): one stat, where
+        resolving the path checks each of its folders. A file that cannot be stat'ed is keyed by its
+        real path, for reading it to say why."""
+        if ref == STDIN:
+            return STDIN_LABEL
+        try:
+            status = os.stat(ref)
+        except (OSError, ValueError):
+            return os.path.realpath(ref)
+        return status.st_dev, status.st_ino
 
     def label(self, ref: str) -> str:
         if ref == STDIN:
@@ -237,7 +246,7 @@ class Trees:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self._trees: dict[str, MDict] = {}
+        self._trees: dict[Hashable, MDict] = {}
 
     def read(self, ref: str) -> MDict:
         """The tree of one file, as written."""

@@ -12,7 +12,6 @@ for a few files, the work runs in this process.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -52,7 +51,6 @@ def map_files(work: Callable[[Item], Result], items: Sequence[Item], jobs: int |
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    gc.freeze()  # what the command built so far: the workers' collections need not scan (and copy) it
     chunk = max(1, len(items) // (count * 4))  # a few chunks each, so a slow file delays little
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_started, initargs=(os.getpid(),))

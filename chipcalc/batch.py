@@ -12,6 +12,7 @@ for a few files, the work runs in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -51,6 +52,11 @@ def map_files(work: Callable[[Item], Result], items: Sequence[Item], jobs: int |
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    # Frozen, what the command built so far is left out of the workers' collections, which would
+    # otherwise write to every object's header and so copy the pages they share with this process.
+    # It stays frozen, as the CLI's imports are: a command's process is short-lived, and unfreezing
+    # hands it all back to the collector (a full pass over it cost 10% of a 300-file report).
+    gc.freeze()
     chunk = max(1, len(items) // (count * 4))  # a few chunks each, so a slow file delays little
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_started, initargs=(os.getpid(),))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from .safe import quoted
@@ -32,9 +33,8 @@ _MONEY = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Money:
-    """An amount in a named currency, before conversion to USD."""
+class Money(NamedTuple):
+    """An amount in a named currency, before conversion to USD (a parsed literal, never shown)."""
 
     amount: float
     currency: str = "USD"

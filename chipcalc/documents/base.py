@@ -3,8 +3,7 @@ analyses, and the `View` a command family registers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, NamedTuple, TypeVar
 
 from ..errors import Problem
 from ..model import ScenarioResult
@@ -22,8 +21,7 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class View(Generic[R]):
+class View(NamedTuple, Generic[R]):
     """A command's machine output: its JSON document and its CSV rows. `json_text` and `csv_text`,
     where given, write the text directly, in pieces (a sweep of ten million points is streamed, not
     built: its memory stays bounded)."""
@@ -36,8 +34,7 @@ class View(Generic[R]):
     """The CSV header when there are no rows to take it from (CLI.md: a header even then)."""
 
 
-@dataclass(frozen=True)
-class Analysis(Generic[T]):
+class Analysis(NamedTuple, Generic[T]):
     """An analysis's result (a goal seek, sweep, tornado, simulation or explanation) with the
     scenario it was run on: its name and file head the document."""
 
@@ -45,8 +42,7 @@ class Analysis(Generic[T]):
     scenario: Scenario
 
 
-@dataclass(frozen=True)
-class FileCheck:
+class FileCheck(NamedTuple):
     """One scenario file as `validate` checked it: valid when it has no problems."""
 
     file: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..scenario import Assumptions
 from ..spec import Kind
@@ -43,9 +44,10 @@ class Breakevens:
     lifetime_years: Breakeven = _shown(Kind.NUMBER)
 
 
-@dataclass(frozen=True)
-class Switch:
-    """Switching from the order's chip `a` to option `c` at the order's demand."""
+class Switch(NamedTuple):
+    """Switching from the order's chip `a` to option `c` at the order's demand: the inputs of the
+    breakevens, a tuple (not a dataclass like the results: it is built for every option and never
+    shown)."""
 
     demand: float
     a: ChipFigures

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from json.encoder import encode_basestring as _quoted  # the C function json itself quotes strings with
 from typing import Any, Sequence
@@ -114,6 +113,8 @@ def render_csv(rows: list[dict[str, Any]], header: Sequence[str] = ()) -> str:
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
+    import csv  # here: JSON and Markdown, most runs, need none of it
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()

@@ -10,7 +10,7 @@ its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..kinds import Display
 from ..safe import printable
@@ -19,8 +19,9 @@ from ..values import human_money, human_number, human_rate, key_list
 MONEY, RATE, NUMBER, COUNT, TEXT = Display.MONEY, Display.RATE, Display.NUMBER, Display.COUNT, Display.TEXT
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
+    """A table's column: its header and how its cells are shown (a tuple: a report builds dozens)."""
+
     header: str
     kind: Display = TEXT
     wrap: bool = False

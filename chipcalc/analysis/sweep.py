@@ -25,8 +25,10 @@ CHEAPEST = "cheapest"
 """The metric that asks only which option has the lowest TCO."""
 MAX_POINTS = 10_000_000
 """The largest grid a sweep evaluates (the model holds a few dozen arrays of this size)."""
-BLOCK_POINTS = 1_000_000
-"""Larger grids are evaluated this many points at a time (whole rows), to bound memory."""
+BLOCK_POINTS = 250_000
+"""Larger grids are evaluated this many points at a time (whole rows), to bound memory: a block's
+arrays (every option's figures) are what a sweep holds at its peak. A 1000 x 1000 sweep peaks at
+190 MiB in blocks of 250,000 points, 290 MiB in one block, and is no slower for it."""
 ON_GRID = 1e-9
 """A stop within this share of a step from the grid is taken as on it, so 0:1:0.1 ends at 1."""
 

@@ -62,10 +62,11 @@ def _sweep_lines(sweep: Sweep, quote: bool, start: str, separators: list[str],
 
     import numpy as np
 
-    fields = [_distinct_texts(np.ravel(grid), path) for path, grid in
-              zip(sweep.paths, np.meshgrid(*sweep.axes, indexing="ij"))]
+    grids = np.meshgrid(*sweep.axes, indexing="ij", sparse=True)  # each input's own axis, not the grid
+    fields = [_distinct_field(np.broadcast_to(grid, sweep.cheapest.shape), path)
+              for path, grid in zip(sweep.paths, grids)]
     if sweep.values:
-        fields += [_distinct_texts(np.ravel(values), chip) for chip, values in sweep.values.items()]
+        fields += [_distinct_field(values, chip) for chip, values in sweep.values.items()]
     else:
         names = [json.dumps(chip) if quote else csv_text(chip) for chip in sweep.chips]
         fields.append((np.array(names, dtype=object), np.ravel(sweep.cheapest)))
@@ -129,6 +130,23 @@ def _once(joined: Run, known: dict[tuple[int, int], list[str]], row: int, span: 
     if key not in known:
         known[key] = joined(0, span)
     return known[key]
+
+
+def _distinct_field(grid: np.ndarray, name: str) -> Field:
+    """`_distinct_texts` of a figure on the grid, found in the smallest part that repeats to the whole:
+    one row when the figure depends on the column's input only, one column for the row's, one value
+    for neither. Only a figure that both inputs move is sorted point by point."""
+    import numpy as np
+
+    core = grid
+    if grid.ndim == 2:
+        bits = grid.view(np.int64)  # compared by their bits, as `_distinct_texts` tells them apart
+        if (bits == bits[:1, :]).all():
+            core = core[:1, :]
+        if (core.view(np.int64) == core[:, :1].view(np.int64)).all():
+            core = core[:, :1]
+    texts, index = _distinct_texts(np.ravel(core), name)
+    return texts, np.broadcast_to(index.reshape(core.shape), grid.shape)
 
 
 def _distinct_texts(column: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:

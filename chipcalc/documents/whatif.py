@@ -107,9 +107,17 @@ def _runs(fields: list[Field], leads: list[str]) -> list[Run]:
 
 def _axis(index: np.ndarray) -> str:
     """What a field's values vary with: only the column (the same on every row), only the row, or both."""
-    if (index == index[:1, :]).all():
+    if _same_on_every_row(index):
         return "columns"
-    return "rows" if (index == index[:, :1]).all() else "points"
+    return "rows" if _same_on_every_column(index) else "points"
+
+
+def _same_on_every_row(grid: np.ndarray) -> bool:
+    return bool((grid == grid[:1, :]).all())
+
+
+def _same_on_every_column(grid: np.ndarray) -> bool:
+    return bool((grid == grid[:, :1]).all())
 
 
 def _joined(members: list[tuple[Field, str]], row: int, span: slice) -> list[str]:
@@ -139,11 +147,10 @@ def _distinct_field(grid: np.ndarray, name: str) -> Field:
     import numpy as np
 
     core = grid
-    if grid.ndim == 2:
-        bits = grid.view(np.int64)  # compared by their bits, as `_distinct_texts` tells them apart
-        if (bits == bits[:1, :]).all():
+    if grid.ndim == 2:  # compared by their bits, as `_distinct_texts` tells them apart (0.0, -0.0)
+        if _same_on_every_row(core.view(np.int64)):
             core = core[:1, :]
-        if (core.view(np.int64) == core[:, :1].view(np.int64)).all():
+        if _same_on_every_column(core.view(np.int64)):
             core = core[:, :1]
     texts, index = _distinct_texts(np.ravel(core), name)
     return texts, np.broadcast_to(index.reshape(core.shape), grid.shape)

@@ -18,12 +18,10 @@ controls, line and paragraph separators, invisible operators and the byte-order 
 
 _ESCAPES = {code: repr(chr(code))[1:-1] for code in INVISIBLE}
 _ESCAPES_BUT_NEWLINE = {code: shown for code, shown in _ESCAPES.items() if code != 0x0A}
-_INVISIBLE_CLASS = "".join(re.escape(chr(code)) for code in INVISIBLE)
-_AN_INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]")
-"""Finds whether a text has anything to escape: one scan in C, where `str.translate` with a dict
-looks up every character (a report escapes hundreds of cells, nearly all with nothing to escape)."""
-_AN_INVISIBLE_BUT_NEWLINE = re.compile("[" + "".join(re.escape(chr(code)) for code in INVISIBLE
-                                                      if code != 0x0A) + "]")
+# str.isprintable() is False for every character of INVISIBLE (tests/test_safe.py holds it to that),
+# so it tells in one scan in C whether a text has anything to escape, without a regular expression
+# over a hundred code points to compile at start-up: a report escapes hundreds of cells, nearly all
+# with nothing to escape.
 
 MAX_QUOTED = 60
 """The most characters of a value from a file that a message quotes: a message names a value, it
@@ -33,13 +31,13 @@ does not publish a file (a parent that is `~/.netrc` must not reach a CI log).""
 def printable(text: str) -> str:
     """One line of terminal text: newlines, control, bidirectional and invisible characters escaped
     (`\\n`, `\\x1b`, `\\u202e`), so a field stays on its line and cannot send codes to the terminal."""
-    return text.translate(_ESCAPES) if _AN_INVISIBLE.search(text) else text
+    return text if text.isprintable() else text.translate(_ESCAPES)
 
 
 def printable_lines(text: str) -> str:
     """Text of several lines (a message of several problems): as `printable`, newlines kept, and no
     line a CI log command (`no_command`)."""
-    if _AN_INVISIBLE_BUT_NEWLINE.search(text):
+    if not text.isprintable():
         text = text.translate(_ESCAPES_BUT_NEWLINE)
     return "\n".join(no_command(line) for line in text.split("\n"))
 
@@ -68,19 +66,20 @@ def quoted(value: str) -> str:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*<|]|\](?=\())")
-_MARKDOWN_CARE = re.compile(rf"[\\`*<|\]{_INVISIBLE_CLASS}]")
-"""Any character `markdown_inline` may change: most cells (numbers, keys, names) have none."""
+_MARKDOWN_CARE = re.compile(r"[\\`*<|\]]")
+"""A character `markdown_inline` may escape: most cells (numbers, keys, names) have none."""
 
 
 def needs_markdown_care(text: str) -> bool:
-    """Whether `markdown_inline` would change anything in `text`."""
-    return _MARKDOWN_CARE.search(text) is not None
+    """Whether `markdown_inline` may change `text`: False means it would change nothing (True
+    also for a no-break space and the like, which are not printable but shown as they are)."""
+    return not text.isprintable() or _MARKDOWN_CARE.search(text) is not None
 
 
 def markdown_inline(text: str) -> str:
     """Text inside a Markdown heading, list item or table cell: one line (so no heading or list can
     start), and nothing that makes code, emphasis, raw HTML, a link or a cell border."""
-    if not _MARKDOWN_CARE.search(text):  # one search costs a tenth of a substitution
+    if not needs_markdown_care(text):  # two scans cost a tenth of a substitution
         return text
     return printable(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
@@ -100,7 +99,7 @@ _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in INVISIBLE if code >= 0x20}
 def json_safe(text: str) -> str:
     """JSON text with the invisible characters of `INVISIBLE` written as `\\uXXXX` escapes: the same
     strings to a JSON reader, nothing raw for a terminal or a log that shows the file."""
-    return text.translate(_JSON_ESCAPES)
+    return text if text.isprintable() else text.translate(_JSON_ESCAPES)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

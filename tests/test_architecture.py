@@ -84,7 +84,8 @@ def imports_of(path: Path) -> list[tuple[str, int]]:
 def test_module_names_resolve() -> None:
     assert module_name(PACKAGE / "analysis" / "__init__.py") == "chipcalc.analysis"
     assert module_name(PACKAGE / "__init__.py") == "chipcalc"
-    assert ("chipcalc.documents.checks", 15) in imports_of(PACKAGE / "documents" / "__init__.py")  # from . import
+    assert ("chipcalc.documents.base", 18) in imports_of(PACKAGE / "documents" / "__init__.py")  # from .base import
+    assert ("chipcalc", 16) in imports_of(PACKAGE / "cli" / "group.py")  # from .. import (a name, not a module)
     assert any(name == "chipcalc.model" for name, _ in imports_of(PACKAGE / "cli" / "common.py"))  # in a function
     assert layer_of("chipcalc.loader.marks") == layer_of("chipcalc.loader") < layer_of("chipcalc.model")
 

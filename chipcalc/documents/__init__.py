@@ -2,17 +2,19 @@
 
 One `View` per command, registered in `VIEWS` by its `Command`: the CLI looks a command's output up
 there, `diff` builds the outcomes it compares from `compare`'s documents, and `document(result)` is
-the library's way to the same dict the CLI prints. Nothing here imports `render`.
+the library's way to the same dict the CLI prints. A view's module is imported when the view is
+first looked up, so a run loads the documents of its own command only. Nothing here imports `render`.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import Any
 
 from ..model import ScenarioResult
 from ..scenario import Scenario
-from . import cashflow, checks, chips, compare, mix, whatif
 from .base import SCHEMA_VERSION, Analysis, Document, FileCheck, Row, View
 
 __all__ = ["SCHEMA_VERSION", "VIEWS", "Analysis", "Command", "Document", "FileCheck", "Row", "View",
@@ -37,21 +39,41 @@ class Command(Enum):
     MIX = "mix"
 
 
-VIEWS: dict[Command, View[Any]] = {
-    Command.COMPARE: compare.COMPARE,
-    Command.BREAKEVENS: compare.BREAKEVENS,
-    Command.CHIPS: chips.CHIPS,
-    Command.LEVY: chips.LEVY,
-    Command.VALIDATE: checks.VALIDATE,
-    Command.DIFF: checks.DIFF,
-    Command.EXPLAIN: checks.EXPLAIN,
-    Command.SEEK: whatif.SEEK,
-    Command.SWEEP: whatif.SWEEP,
-    Command.TORNADO: whatif.TORNADO,
-    Command.SIMULATION: whatif.SIMULATION,
-    Command.CASHFLOW: cashflow.CASHFLOW,
-    Command.MIX: mix.MIX,
+VIEW_HOMES: dict[Command, tuple[str, str]] = {
+    Command.COMPARE: ("compare", "COMPARE"),
+    Command.BREAKEVENS: ("compare", "BREAKEVENS"),
+    Command.CHIPS: ("chips", "CHIPS"),
+    Command.LEVY: ("chips", "LEVY"),
+    Command.VALIDATE: ("checks", "VALIDATE"),
+    Command.DIFF: ("checks", "DIFF"),
+    Command.EXPLAIN: ("checks", "EXPLAIN"),
+    Command.SEEK: ("whatif", "SEEK"),
+    Command.SWEEP: ("whatif", "SWEEP"),
+    Command.TORNADO: ("whatif", "TORNADO"),
+    Command.SIMULATION: ("whatif", "SIMULATION"),
+    Command.CASHFLOW: ("cashflow", "CASHFLOW"),
+    Command.MIX: ("mix", "MIX"),
 }
+"""Where each command's view is defined: the module under chipcalc/documents/ and its name there."""
+
+
+class Views(Mapping[Command, View[Any]]):
+    """`VIEWS`: every command's view, its module imported on first look-up (as the CLI builds only
+    the command that runs)."""
+
+    def __getitem__(self, command: Command) -> View[Any]:
+        module, name = VIEW_HOMES[command]
+        view: View[Any] = getattr(importlib.import_module(f".{module}", __name__), name)
+        return view
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(VIEW_HOMES)
+
+    def __len__(self) -> int:
+        return len(VIEW_HOMES)
+
+
+VIEWS = Views()
 
 
 def document(result: object, scenario: Scenario | None = None) -> Document:
@@ -60,16 +82,16 @@ def document(result: object, scenario: Scenario | None = None) -> Document:
     sweep, tornado, simulation or explanation needs the `scenario` it was run on (or comes as an
     `Analysis`). TypeError for anything else."""
     if isinstance(result, ScenarioResult):
-        return compare.compare_document([result])
+        result = [result]
     if isinstance(result, (list, tuple)) and result and all(isinstance(r, ScenarioResult) for r in result):
-        return compare.compare_document(result)
+        return VIEWS[Command.COMPARE].document(result)
     from ..analysis.diff import Diff  # the analyses load only when their results are asked about
     from ..analysis.mix import FleetMixes
 
     if isinstance(result, Diff):
-        return checks.diff_document(result)
+        return VIEWS[Command.DIFF].document(result)
     if isinstance(result, FleetMixes):
-        return mix.mix_document([result])
+        return VIEWS[Command.MIX].document([result])
     if not isinstance(result, Analysis):
         if scenario is None:
             raise TypeError(f"chipcalc.document needs the scenario a {type(result).__name__} was run on, "

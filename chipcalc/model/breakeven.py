@@ -36,6 +36,9 @@ class Breakeven:
 
 @dataclass(frozen=True)
 class Breakevens:
+    """The six breakevens of switching from the order's chip to one option (MODEL.md), one input
+    each, the others held at the scenario's values."""
+
     demand_tflops: Breakeven = _shown(Kind.NUMBER)
     levy_rate: Breakeven = _shown(Kind.RATE)
     migration_cost_usd: Breakeven = _shown(Kind.MONEY)

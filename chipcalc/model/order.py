@@ -64,6 +64,9 @@ class Option:
 
 @dataclass(frozen=True)
 class OrderResult:
+    """One order: the units it buys and the compute they give (its demand), what is paid for them
+    and the levy on it, and every chip as an option for the same demand."""
+
     order: Order
     units: float = _shown(Kind.NUMBER)
     demand_tflops: float = _shown(Kind.NUMBER)
@@ -84,6 +87,9 @@ class OrderResult:
 
 @dataclass(frozen=True)
 class LevyTotal:
+    """What the orders of one chip (or of the whole scenario) spend, and how the spend divides
+    between the levy and the vendor."""
+
     chip: str | None
     """None for the scenario's total."""
     spend_usd: float = _shown(Kind.MONEY)
@@ -95,6 +101,9 @@ class LevyTotal:
 
 @dataclass(frozen=True)
 class ScenarioResult:
+    """A scenario evaluated (`evaluate`): the figures of every chip, every order with its options,
+    and the levy totals by chip and overall."""
+
     scenario: Scenario
     chips: Mapping[str, ChipFigures]
     orders: tuple[OrderResult, ...]

@@ -1,9 +1,10 @@
 """The display kind of any number chipcalc shows: money, a rate, a plain number, or text.
 
 Decided once, from the definition of each value: an input's kind is its `Spec`'s (the scenario
-format, `scenario.py`); an outcome's is the `kind` metadata on the model's result fields
-(`model/`). Tables, diffs and plots ask `kind_of`; nothing guesses from a name's spelling, so a
-new rate field is shown as a rate by stating its kind where the field is defined.
+format, `scenario.py`); an outcome's is the kind its field in the model's results states
+(`Annotated[float, Kind.MONEY]`, read by `model.shown_kinds`). Tables, diffs and plots ask
+`kind_of`; nothing guesses from a name's spelling, so a new rate field is shown as a rate by
+stating its kind where the field is defined.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import fields
 from enum import Enum
 from functools import lru_cache
 
-from .model import Breakeven, Breakevens, ChipFigures, LevyTotal, Option, OrderResult
+from .model import Breakeven, Breakevens, ChipFigures, LevyTotal, Option, OrderResult, shown_kinds
 from .paths import input_spec, spec_at
 from .scenario import Chip, Platform, Scenario
 from .spec import Kind
@@ -66,16 +67,14 @@ def _outcome_kinds() -> dict[str, Display]:
     for f in (*fields(Chip), *fields(Platform)):
         if "spec" in f.metadata:
             add(f.name, f.metadata["spec"].kind)
-    for cls in (ChipFigures, OrderResult, Option, LevyTotal):
-        for f in fields(cls):
-            if "kind" in f.metadata:
-                add(f.name, f.metadata["kind"])
-    for f in fields(Option):  # a fleet mix's figures (`explain SCEN mix.tco_usd`) are an option's, summed
-        if "kind" in f.metadata:
-            add(f"mix.{f.name}", f.metadata["kind"])
-    for breakeven in fields(Breakevens):
-        add(f"breakeven.{breakeven.name}", breakeven.metadata["kind"])
-        for f in fields(Breakeven):
-            if "kind" in f.metadata:
-                add(f"breakeven.{breakeven.name}.{f.name}", f.metadata["kind"])
+    for result in (ChipFigures, OrderResult, Option, LevyTotal):
+        for name, kind in shown_kinds(result).items():
+            add(name, kind)
+    # a fleet mix's figures (`explain SCEN mix.tco_usd`) are an option's, summed
+    for name, kind in shown_kinds(Option).items():
+        add(f"mix.{name}", kind)
+    for breakeven, kind in shown_kinds(Breakevens).items():
+        add(f"breakeven.{breakeven}", kind)
+        for name, of_breakeven in shown_kinds(Breakeven).items():
+            add(f"breakeven.{breakeven}.{name}", of_breakeven)
     return table

@@ -8,11 +8,10 @@ the same mistake the same way.
 from __future__ import annotations
 
 import difflib
-from dataclasses import fields
 from typing import Any, Iterable
 
 from ..errors import UsageError, did_you_mean
-from ..model import Option, evaluate_chips, order_figures
+from ..model import Option, evaluate_chips, order_figures, shown_kinds
 from ..paths import numeric_inputs, parse_path, spec_at, value_at
 from ..scenario import Order, Scenario
 from ..spec import Spec
@@ -22,7 +21,7 @@ OptionFields = dict[str, Any]
 arrays where the scenario holds arrays (the model is the same arithmetic on both)."""
 
 
-OPTION_METRICS = tuple(f.name for f in fields(Option) if "kind" in f.metadata)
+OPTION_METRICS = tuple(shown_kinds(Option))
 """The figures of an option (the option fields of the compare JSON that are numbers), in its order:
 what a sweep or a tornado may read. From the model's result, so a new figure is a metric at once."""
 

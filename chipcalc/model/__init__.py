@@ -16,13 +16,14 @@ from .breakeven import (EDGE_TOLERANCE, ZERO_TOLERANCE, Breakeven, Breakevens, S
 from .chip import (HOURS_PER_YEAR, MONTHS_PER_YEAR, ChipFigures, attainable_tflops, chip_figures,
                    levy_and_price, migration_cost, tpp)
 from .discount import lifetime_factor, present_value_factor
+from .figure import Figure, shown_kinds
 from .order import (LevyTotal, Option, OrderResult, ScenarioResult, compare, evaluate, evaluate_chips,
                     option_figures, order_demand, order_figures, order_units, tco)
 
 __all__ = [
     "EDGE_TOLERANCE", "HOURS_PER_YEAR", "MONTHS_PER_YEAR", "ZERO_TOLERANCE", "Breakeven", "Breakevens",
-    "ChipFigures", "LevyTotal", "Option", "OrderResult", "ScenarioResult", "Switch", "attainable_tflops",
-    "breakevens", "chip_figures", "compare", "difference", "evaluate", "evaluate_chips", "levy_and_price",
-    "lifetime_factor", "migration_cost", "option_figures", "order_demand", "order_figures", "order_units",
-    "present_value_factor", "tco", "tpp",
+    "ChipFigures", "Figure", "LevyTotal", "Option", "OrderResult", "ScenarioResult", "Switch",
+    "attainable_tflops", "breakevens", "chip_figures", "compare", "difference", "evaluate",
+    "evaluate_chips", "levy_and_price", "lifetime_factor", "migration_cost", "option_figures",
+    "order_demand", "order_figures", "order_units", "present_value_factor", "shown_kinds", "tco", "tpp",
 ]

@@ -1,15 +1,12 @@
 """The six breakevens of switching from the order's chip `a` to an option `c` (MODEL.md), with the
 zero tolerance in case splits and the tolerance at range edges."""
 
-from __future__ import annotations
-
 import math
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
 from ..scenario import Assumptions
 from ..spec import Kind
-from .chip import ChipFigures, _shown
+from .chip import ChipFigures
 
 ZERO_TOLERANCE = 1e-12
 """A difference counts as 0 when it is at most this share of the larger of its two terms (MODEL.md,
@@ -18,8 +15,7 @@ EDGE_TOLERANCE = 1e-9
 """A breakeven this close to its input's range edge is on the edge, and in range (MODEL.md)."""
 
 
-@dataclass(frozen=True)
-class Breakeven:
+class Breakeven(NamedTuple):
     """The value of one input at which switching to an option costs the same as staying.
 
     `value` is None when there is none, and `reason` then says why; a value
@@ -30,27 +26,25 @@ class Breakeven:
     reason: str | None = None
     pays: str | None = None
     """For demand and lifetime: switching pays `above`/`below` the demand, `after`/`before` the life."""
-    order_units: float | None = _shown(Kind.NUMBER, default=None)
+    order_units: Annotated[float | None, Kind.NUMBER] = None
     """For demand only: the value in units of the order's chip."""
 
 
-@dataclass(frozen=True)
-class Breakevens:
+class Breakevens(NamedTuple):
     """The six breakevens of switching from the order's chip to one option (MODEL.md), one input
     each, the others held at the scenario's values."""
 
-    demand_tflops: Breakeven = _shown(Kind.NUMBER)
-    levy_rate: Breakeven = _shown(Kind.RATE)
-    migration_cost_usd: Breakeven = _shown(Kind.MONEY)
-    price_usd: Breakeven = _shown(Kind.MONEY)
-    utilization: Breakeven = _shown(Kind.RATE)
-    lifetime_years: Breakeven = _shown(Kind.NUMBER)
+    demand_tflops: Annotated[Breakeven, Kind.NUMBER]
+    levy_rate: Annotated[Breakeven, Kind.RATE]
+    migration_cost_usd: Annotated[Breakeven, Kind.MONEY]
+    price_usd: Annotated[Breakeven, Kind.MONEY]
+    utilization: Annotated[Breakeven, Kind.RATE]
+    lifetime_years: Annotated[Breakeven, Kind.NUMBER]
 
 
 class Switch(NamedTuple):
     """Switching from the order's chip `a` to option `c` at the order's demand: the inputs of the
-    breakevens, a tuple (not a dataclass like the results: it is built for every option and never
-    shown)."""
+    breakevens (built for every option, never shown)."""
 
     demand: float
     a: ChipFigures

@@ -1,10 +1,7 @@
 """Per chip (MODEL.md): buyer price and levy, attainable throughput, running costs a year, the
 per-unit cost of ownership k = H + A * R."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Annotated, Mapping, NamedTuple
 
 from ..scenario import PRECISION_BITS, Assumptions, Chip, Platform, Workload
 from ..spec import Kind
@@ -13,12 +10,6 @@ from .figure import Figure
 
 HOURS_PER_YEAR = 8760
 MONTHS_PER_YEAR = 12
-
-
-def _shown(kind: Kind, **default: Any) -> Any:
-    """A result field with its display kind (money, rate or number): `chipcalc.kinds` reads it, so
-    every table, diff and plot shows the field the same way. A new field states its kind here."""
-    return field(metadata={"kind": kind}, **default)
 
 
 def tpp(tflops: Mapping[str, float]) -> float:
@@ -57,41 +48,40 @@ def attainable_tflops(chip: Chip, precision: str, workload: Workload) -> Figure:
     return (peak + bound - abs(peak - bound)) / 2  # min(peak, bound), arrays too
 
 
-@dataclass(frozen=True)
-class ChipFigures:
+class ChipFigures(NamedTuple):
     """Per-unit figures of one chip (MODEL.md, per chip); lifetime figures are present values."""
 
     chip: Chip
-    tflops: Figure = _shown(Kind.NUMBER)
+    tflops: Annotated[Figure, Kind.NUMBER]
     """F: dense peak TFLOP/s at the scenario's precision."""
-    attainable_tflops: Figure = _shown(Kind.NUMBER)
+    attainable_tflops: Annotated[Figure, Kind.NUMBER]
     """F' = min(F, B * I): the peak the workload can reach."""
-    effective_levy_rate: Figure = _shown(Kind.RATE)
+    effective_levy_rate: Annotated[Figure, Kind.RATE]
     """L / b: the levy as a share of the buyer price."""
-    buyer_price_usd: Figure = _shown(Kind.MONEY)
-    levy_per_unit_usd: Figure = _shown(Kind.MONEY)
-    vendor_net_per_unit_usd: Figure = _shown(Kind.MONEY)
-    effective_tflops_per_unit: Figure = _shown(Kind.NUMBER)
+    buyer_price_usd: Annotated[Figure, Kind.MONEY]
+    levy_per_unit_usd: Annotated[Figure, Kind.MONEY]
+    vendor_net_per_unit_usd: Annotated[Figure, Kind.MONEY]
+    effective_tflops_per_unit: Annotated[Figure, Kind.NUMBER]
     """e = F' * u."""
-    hardware_cost_usd: Figure = _shown(Kind.MONEY)
+    hardware_cost_usd: Annotated[Figure, Kind.MONEY]
     """H = b + h: paid at time 0."""
-    power_draw: Figure = _shown(Kind.RATE)
-    electricity_usd_per_kwh: Figure = _shown(Kind.MONEY)
-    energy_per_year_usd: Figure = _shown(Kind.MONEY)
-    facility_per_year_usd: Figure = _shown(Kind.MONEY)
-    maintenance_rate: Figure = _shown(Kind.RATE)
-    maintenance_per_year_usd: Figure = _shown(Kind.MONEY)
-    operations_per_year_usd: Figure = _shown(Kind.MONEY)
-    running_cost_per_year_usd: Figure = _shown(Kind.MONEY)
+    power_draw: Annotated[Figure, Kind.RATE]
+    electricity_usd_per_kwh: Annotated[Figure, Kind.MONEY]
+    energy_per_year_usd: Annotated[Figure, Kind.MONEY]
+    facility_per_year_usd: Annotated[Figure, Kind.MONEY]
+    maintenance_rate: Annotated[Figure, Kind.RATE]
+    maintenance_per_year_usd: Annotated[Figure, Kind.MONEY]
+    operations_per_year_usd: Annotated[Figure, Kind.MONEY]
+    running_cost_per_year_usd: Annotated[Figure, Kind.MONEY]
     """R = energy + facility + maintenance + operations, a year."""
-    lifetime_factor: Figure = _shown(Kind.NUMBER)
+    lifetime_factor: Annotated[Figure, Kind.NUMBER]
     """A: the present value of 1 USD a year over the life."""
-    energy_per_unit_usd: Figure = _shown(Kind.MONEY)
+    energy_per_unit_usd: Annotated[Figure, Kind.MONEY]
     """A * Ey: lifetime energy of one unit, present value."""
-    cost_per_unit_usd: Figure = _shown(Kind.MONEY)
+    cost_per_unit_usd: Annotated[Figure, Kind.MONEY]
     """k = H + A * R: the per-unit cost of ownership."""
-    tflops_per_kusd: Figure = _shown(Kind.NUMBER)
-    migration_usd: Figure = _shown(Kind.MONEY)
+    tflops_per_kusd: Annotated[Figure, Kind.NUMBER]
+    migration_usd: Annotated[Figure, Kind.MONEY]
     """M: the one-time cost of moving the buyer's software to this chip's platform."""
 
     @property

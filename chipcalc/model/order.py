@@ -2,15 +2,12 @@
 scenario; `evaluate`, the model's entry point. Cases (breakeven reasons, sorting) are decided
 here, at the edge, on floats; the formulas work on floats and numpy arrays alike."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping, NamedTuple
 
 from ..scenario import Order, Scenario, Workload
 from ..spec import Kind
 from .breakeven import Breakevens, Switch, breakevens
-from .chip import HOURS_PER_YEAR, ChipFigures, _shown, chip_figures
+from .chip import HOURS_PER_YEAR, ChipFigures, chip_figures
 from .figure import Figure
 
 
@@ -30,31 +27,30 @@ def tco(demand: Figure, figures: ChipFigures) -> Figure:
     return demand / figures.effective_tflops_per_unit * figures.cost_per_unit_usd + figures.migration_usd
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One chip as a way to meet an order's demand; money is present value."""
 
     chip: str
     is_order_chip: bool
-    units: float = _shown(Kind.NUMBER)
-    buyer_price_usd: float = _shown(Kind.MONEY)
-    levy_per_unit_usd: float = _shown(Kind.MONEY)
-    capex_usd: float = _shown(Kind.MONEY)
-    levy_usd: float = _shown(Kind.MONEY)
-    energy_usd: float = _shown(Kind.MONEY)
-    facility_usd: float = _shown(Kind.MONEY)
-    maintenance_usd: float = _shown(Kind.MONEY)
-    operations_usd: float = _shown(Kind.MONEY)
-    migration_usd: float = _shown(Kind.MONEY)
-    tco_usd: float = _shown(Kind.MONEY)
-    attainable_tflops_per_unit: float = _shown(Kind.NUMBER)
-    effective_tflops_per_unit: float = _shown(Kind.NUMBER)
-    tflops_per_kusd: float = _shown(Kind.NUMBER)
-    usd_per_effective_pflops: float = _shown(Kind.MONEY)
-    usd_per_effective_pflops_hour: float = _shown(Kind.MONEY)
-    usd_per_million_tokens: float | None = _shown(Kind.MONEY)
-    vs_order: float = _shown(Kind.RATE)
-    supply_shortfall_units: float = _shown(Kind.NUMBER)
+    units: Annotated[float, Kind.NUMBER]
+    buyer_price_usd: Annotated[float, Kind.MONEY]
+    levy_per_unit_usd: Annotated[float, Kind.MONEY]
+    capex_usd: Annotated[float, Kind.MONEY]
+    levy_usd: Annotated[float, Kind.MONEY]
+    energy_usd: Annotated[float, Kind.MONEY]
+    facility_usd: Annotated[float, Kind.MONEY]
+    maintenance_usd: Annotated[float, Kind.MONEY]
+    operations_usd: Annotated[float, Kind.MONEY]
+    migration_usd: Annotated[float, Kind.MONEY]
+    tco_usd: Annotated[float, Kind.MONEY]
+    attainable_tflops_per_unit: Annotated[float, Kind.NUMBER]
+    effective_tflops_per_unit: Annotated[float, Kind.NUMBER]
+    tflops_per_kusd: Annotated[float, Kind.NUMBER]
+    usd_per_effective_pflops: Annotated[float, Kind.MONEY]
+    usd_per_effective_pflops_hour: Annotated[float, Kind.MONEY]
+    usd_per_million_tokens: Annotated[float | None, Kind.MONEY]
+    vs_order: Annotated[float, Kind.RATE]
+    supply_shortfall_units: Annotated[float, Kind.NUMBER]
     breakeven: Breakevens | None
 
     @property
@@ -62,17 +58,16 @@ class Option:
         return self.supply_shortfall_units <= 0
 
 
-@dataclass(frozen=True)
-class OrderResult:
+class OrderResult(NamedTuple):
     """One order: the units it buys and the compute they give (its demand), what is paid for them
     and the levy on it, and every chip as an option for the same demand."""
 
     order: Order
-    units: float = _shown(Kind.NUMBER)
-    demand_tflops: float = _shown(Kind.NUMBER)
-    spend_usd: float = _shown(Kind.MONEY)
-    levy_usd: float = _shown(Kind.MONEY)
-    vendor_net_usd: float = _shown(Kind.MONEY)
+    units: Annotated[float, Kind.NUMBER]
+    demand_tflops: Annotated[float, Kind.NUMBER]
+    spend_usd: Annotated[float, Kind.MONEY]
+    levy_usd: Annotated[float, Kind.MONEY]
+    vendor_net_usd: Annotated[float, Kind.MONEY]
     options: tuple[Option, ...]
     """Cheapest first by TCO."""
 
@@ -85,22 +80,20 @@ class OrderResult:
         return next(option for option in self.options if option.is_order_chip)
 
 
-@dataclass(frozen=True)
-class LevyTotal:
+class LevyTotal(NamedTuple):
     """What the orders of one chip (or of the whole scenario) spend, and how the spend divides
     between the levy and the vendor."""
 
     chip: str | None
     """None for the scenario's total."""
-    spend_usd: float = _shown(Kind.MONEY)
-    levy_usd: float = _shown(Kind.MONEY)
-    vendor_net_usd: float = _shown(Kind.MONEY)
-    units: float | None = _shown(Kind.NUMBER, default=None)
+    spend_usd: Annotated[float, Kind.MONEY]
+    levy_usd: Annotated[float, Kind.MONEY]
+    vendor_net_usd: Annotated[float, Kind.MONEY]
+    units: Annotated[float | None, Kind.NUMBER] = None
     """Units of the chip bought; None for the total, where units of different chips do not add."""
 
 
-@dataclass(frozen=True)
-class ScenarioResult:
+class ScenarioResult(NamedTuple):
     """A scenario evaluated (`evaluate`): the figures of every chip, every order with its options,
     and the levy totals by chip and overall."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from .scenario import Assumptions, Scenario
@@ -176,7 +175,7 @@ def _numeric(spec: Spec, kind: Kind, currency: bool = False) -> Schema:
         "allOf": [{"if": _given("mode"), "then": {"properties": {"dist": {"enum": ["triangular", None]}}}}],
     }
     if spec.violation(0.0) is None:  # a lognormal range needs a positive low; the shorthand is one
-        positive = replace(spec, low=0.0, low_open=True)
+        positive = spec._replace(low=0.0, low_open=True)
         shorthand.append(rf"^\s*{_form(kind, lambda _: _POSITIVE, currency)}\s+to\s")
         uncertain["allOf"].append({
             "if": {"required": ["dist"], "properties": {"dist": {"const": "lognormal"}}},

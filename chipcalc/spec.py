@@ -5,7 +5,7 @@ where a value was written. `scenario.py` uses these to define the format itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from enum import Enum
 from functools import cache
 from types import MappingProxyType
@@ -60,11 +60,11 @@ class Kind(str, Enum):
         return self in (Kind.RECORD, Kind.RECORDS, Kind.LIST)
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """How one key of a scenario file is written and checked.
 
-    `kind` says what the key holds (see `Kind`); nested sections hold the dataclass `item`.
+    `kind` says what the key holds (see `Kind`); nested sections hold the dataclass `item`. A tuple,
+    as the format's other light records are: it is defined at every start-up and never shown.
     """
 
     key: str
@@ -79,9 +79,6 @@ class Spec:
     item: type | None = None
     names: str = ""
     """For `numbers`: what the mapping's keys are (`choices` lists them when fixed)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", Kind(self.kind))
 
     @property
     def numeric(self) -> bool:
@@ -152,7 +149,7 @@ def _show_bound(kind: str):
 
 def spec_field(key: str, kind: str, doc: str, **options: Any):
     """A dataclass field written in files as `key`, with its `Spec` in the metadata."""
-    return field(metadata={"spec": Spec(key, kind, doc, **options)})
+    return field(metadata={"spec": Spec(key, Kind(kind), doc, **options)})
 
 
 def text(key: str, doc: str, default: Any = None):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -40,10 +39,10 @@ class Money(NamedTuple):
     currency: str = "USD"
 
 
-@dataclass(frozen=True)
-class Uncertain:
+class Uncertain(NamedTuple):
     """An uncertain input: `low` and `high` bound it (5th and 95th percentiles
-    for normal and lognormal), `mode` is the peak of a triangular one."""
+    for normal and lognormal), `mode` is the peak of a triangular one. A tuple: it is defined at
+    every start-up, and a scenario keeps it only beside its values, in `Scenario.ranges`."""
 
     low: float
     high: float

@@ -17,7 +17,6 @@ INVISIBLE = (*range(0x20), 0x7F, *range(0x80, 0xA0), 0xAD, 0x61C, 0x180E, *range
 controls, line and paragraph separators, invisible operators and the byte-order mark."""
 
 _ESCAPES = {code: repr(chr(code))[1:-1] for code in INVISIBLE}
-_ESCAPES_BUT_NEWLINE = {code: shown for code, shown in _ESCAPES.items() if code != 0x0A}
 # str.isprintable() is False for every character of INVISIBLE (tests/test_safe.py holds it to that),
 # so it tells in one scan in C whether a text has anything to escape, without a regular expression
 # over a hundred code points to compile at start-up: a report escapes hundreds of cells, nearly all
@@ -37,9 +36,7 @@ def printable(text: str) -> str:
 def printable_lines(text: str) -> str:
     """Text of several lines (a message of several problems): as `printable`, newlines kept, and no
     line a CI log command (`no_command`)."""
-    if not text.isprintable():
-        text = text.translate(_ESCAPES_BUT_NEWLINE)
-    return "\n".join(no_command(line) for line in text.split("\n"))
+    return "\n".join(no_command(printable(line)) for line in text.split("\n"))
 
 
 def no_command(line: str) -> str:

@@ -65,6 +65,8 @@ def show(value: Any, kind: Display) -> str:
     """A raw value as a person reads it in a table; text escaped as `safe.printable` says."""
     if type(value) is float and kind in _HUMAN:  # most cells: go straight to the column's formatter
         return _HUMAN[kind](value)
+    if type(value) is str:  # and most others
+        return printable(value)
     if value is None:
         return "-"
     if isinstance(value, Lines):
@@ -80,13 +82,16 @@ def show(value: Any, kind: Display) -> str:
     if kind == COUNT:
         return human_number(value)
     if kind == NUMBER:
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
-            return f"{value:,.0f}"
-        return human_number(value)
+        return _number(value) if isinstance(value, float) else human_number(value)
     return str(value)
 
 
-_HUMAN = {MONEY: human_money, RATE: human_rate, COUNT: human_number}
+def _number(value: float) -> str:
+    """A plain number: a whole one below a million in full (`1,024`), any other as `human_number`."""
+    return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e6 else human_number(value)
+
+
+_HUMAN = {MONEY: human_money, RATE: human_rate, COUNT: human_number, NUMBER: _number}
 
 
 def cells(table: Table) -> list[list[str]]:

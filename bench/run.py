@@ -42,8 +42,10 @@ SCENARIO = str(ROOT / "scenarios" / "h200-2026.yaml")
 SIMULATE_SCENARIO = str(BENCH / "scenarios" / "simulate.yaml")
 SWEEP_SCENARIO = str(BENCH / "scenarios" / "sweep.yaml")
 
-# As users run it: with bytecode caches (some shells here set PYTHONDONTWRITEBYTECODE), no colour.
-ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+# As users run it: with bytecode caches and buffered output (some shells here set
+# PYTHONDONTWRITEBYTECODE and PYTHONUNBUFFERED, which would slow the floor's writes), no colour.
+ENVIRONMENT = {key: value for key, value in os.environ.items()
+               if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..safe import markdown_fenced, markdown_inline, needs_markdown_care
-from .layout import Section, Table, cells
+from .layout import Column, Section, Table, cells
 
 
 def render_markdown(sections: list[Section], title: str | None = None) -> str:
@@ -21,9 +23,7 @@ def render_markdown(sections: list[Section], title: str | None = None) -> str:
 
 def _table(table: Table) -> str:
     lines = [f"### {markdown_inline(table.title)}\n"] if table.title else []
-    headers = (c.header.replace("-\n", "").replace("\n", " ") for c in table.columns)
-    lines.append("| " + " | ".join(markdown_inline(h) or " " for h in headers) + " |")
-    lines.append("|" + "|".join("---:" if c.right_aligned else "---" for c in table.columns) + "|")
+    lines.append(_head(tuple(table.columns)))
     for row in cells(table):
         if needs_markdown_care("".join(row).replace("\n", " ")):  # rare: one search a row, not one a cell
             line = " | ".join(markdown_inline(cell.replace("\n", " ")) for cell in row)
@@ -34,4 +34,13 @@ def _table(table: Table) -> str:
         lines.append("")
         lines.extend(f"{markdown_inline(note)}  " for note in table.notes)
     return "\n".join(lines) + "\n"
+
+
+@functools.lru_cache(maxsize=256)
+def _head(columns: tuple[Column, ...]) -> str:
+    """A table's header row and alignment row. Remembered: the tables of every report of a run are
+    headed by the same few dozen sets of columns."""
+    headers = (c.header.replace("-\n", "").replace("\n", " ") for c in columns)
+    return ("| " + " | ".join(markdown_inline(h) or " " for h in headers) + " |\n"
+            + "|" + "|".join("---:" if c.right_aligned else "---" for c in columns) + "|")
 

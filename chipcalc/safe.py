@@ -96,7 +96,7 @@ _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in INVISIBLE if code >= 0x20}
 def json_safe(text: str) -> str:
     """JSON text with the invisible characters of `INVISIBLE` written as `\\uXXXX` escapes: the same
     strings to a JSON reader, nothing raw for a terminal or a log that shows the file."""
-    return text if text.isprintable() else text.translate(_JSON_ESCAPES)
+    return text.translate(_JSON_ESCAPES)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -39,22 +39,23 @@ class Command(Enum):
     MIX = "mix"
 
 
-VIEW_HOMES: dict[Command, tuple[str, str]] = {
-    Command.COMPARE: ("compare", "COMPARE"),
-    Command.BREAKEVENS: ("compare", "BREAKEVENS"),
-    Command.CHIPS: ("chips", "CHIPS"),
-    Command.LEVY: ("chips", "LEVY"),
-    Command.VALIDATE: ("checks", "VALIDATE"),
-    Command.DIFF: ("checks", "DIFF"),
-    Command.EXPLAIN: ("checks", "EXPLAIN"),
-    Command.SEEK: ("whatif", "SEEK"),
-    Command.SWEEP: ("whatif", "SWEEP"),
-    Command.TORNADO: ("whatif", "TORNADO"),
-    Command.SIMULATION: ("whatif", "SIMULATION"),
-    Command.CASHFLOW: ("cashflow", "CASHFLOW"),
-    Command.MIX: ("mix", "MIX"),
+VIEW_MODULES: dict[Command, str] = {
+    Command.COMPARE: "compare",
+    Command.BREAKEVENS: "compare",
+    Command.CHIPS: "chips",
+    Command.LEVY: "chips",
+    Command.VALIDATE: "checks",
+    Command.DIFF: "checks",
+    Command.EXPLAIN: "checks",
+    Command.SEEK: "whatif",
+    Command.SWEEP: "whatif",
+    Command.TORNADO: "whatif",
+    Command.SIMULATION: "whatif",
+    Command.CASHFLOW: "cashflow",
+    Command.MIX: "mix",
 }
-"""Where each command's view is defined: the module under chipcalc/documents/ and its name there."""
+"""The module under chipcalc/documents/ that defines each command's view, under the command's name
+(`compare.COMPARE`, `whatif.SEEK`)."""
 
 
 class Views(Mapping[Command, View[Any]]):
@@ -62,15 +63,15 @@ class Views(Mapping[Command, View[Any]]):
     the command that runs)."""
 
     def __getitem__(self, command: Command) -> View[Any]:
-        module, name = VIEW_HOMES[command]
-        view: View[Any] = getattr(importlib.import_module(f".{module}", __name__), name)
+        module = importlib.import_module(f".{VIEW_MODULES[command]}", __name__)
+        view: View[Any] = getattr(module, command.name)
         return view
 
     def __iter__(self) -> Iterator[Command]:
-        return iter(VIEW_HOMES)
+        return iter(VIEW_MODULES)
 
     def __len__(self) -> int:
-        return len(VIEW_HOMES)
+        return len(VIEW_MODULES)
 
 
 VIEWS = Views()

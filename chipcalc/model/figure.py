@@ -2,10 +2,11 @@
 grid, a simulation's samples). The formulas broadcast, so one function serves both; numpy is named
 here for type checkers only, so that the model imports it only where a caller brings arrays.
 
-The model's results are named tuples (they are built for every option of every order, and a tuple
-costs a tenth of a frozen dataclass to define and to build); each field that is shown states how,
-`Annotated[float, Kind.MONEY]`, and `shown_kinds` reads it back for `chipcalc.kinds`, so every table,
-diff and plot shows the field the same way. A new field states its kind where it is defined."""
+The model's results are named tuples (defined at every start-up and built for every option of every
+order: a tuple costs a tenth of a frozen dataclass to define, two thirds to build); each field that
+is shown states how, `Annotated[float, Kind.MONEY]`, and `shown_kinds` reads it back for
+`chipcalc.kinds`, so every table, diff and plot shows the field the same way. A new field states
+its kind where it is defined."""
 
 from typing import TYPE_CHECKING, Annotated, Union, get_origin
 

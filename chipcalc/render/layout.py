@@ -65,14 +65,12 @@ def show(value: Any, kind: Display) -> str:
     """A raw value as a person reads it in a table; text escaped as `safe.printable` says."""
     if type(value) is float and kind in _HUMAN:  # most cells: go straight to the column's formatter
         return _HUMAN[kind](value)
-    if type(value) is str:  # and most others
+    if isinstance(value, str):  # most others
         return printable(value)
     if value is None:
         return "-"
     if isinstance(value, Lines):
         return "\n".join(printable(line) for line in value)
-    if isinstance(value, str):
-        return printable(value)
     if isinstance(value, list):  # a list of keys (a mix rule's chips)
         return key_list(value)
     if kind == MONEY:

@@ -43,4 +43,3 @@ def _head(columns: tuple[Column, ...]) -> str:
     headers = (c.header.replace("-\n", "").replace("\n", " ") for c in columns)
     return ("| " + " | ".join(markdown_inline(h) or " " for h in headers) + " |\n"
             + "|" + "|".join("---:" if c.right_aligned else "---" for c in columns) + "|")
-
